@@ -1,0 +1,129 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SlackKit.WebSockets.Generators.Helpers;
+using SlackKit.WebSockets.Generators.Model;
+
+namespace SlackKit.WebSockets.Generators
+{
+    public sealed partial class WebSocketHandlerGenerator
+    {
+        /// <summary>Symbols to model: everything the emitter needs, as strings and enums.</summary>
+        internal static class Parser
+        {
+            public static HandlerClassModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            {
+                if (context.TargetSymbol is not INamedTypeSymbol type || !CanImplement(type))
+                {
+                    return null;
+                }
+
+                var methods = new List<HandlerMethodModel>();
+                foreach (IMethodSymbol method in type.GetMembers().OfType<IMethodSymbol>().OrderBy(SourceOrder.Of, SourceOrder.Comparer))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    foreach (Callback callback in HandlerSignatures.GetCallbacks(method))
+                    {
+                        HandlerMethodModel? model = HandlerSignatures.TryGetModel(method, callback);
+                        // The first method for a callback wins (for [OnInfo], the first for a message type); the
+                        // analyzers report a second one as an error, so this choice never reaches a build.
+                        if (model is not null && !methods.Any(m => m.Callback == callback && m.MessageType == model.MessageType))
+                        {
+                            methods.Add(model);
+                        }
+                    }
+                }
+
+                return new HandlerClassModel(
+                    type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+                    ContainingTypes(type).Select(Declaration).ToEquatableArray(),
+                    Declaration(type),
+                    type.ToDisplayString(),
+                    HintName(type),
+                    methods.ToEquatableArray());
+            }
+
+            /// <summary>
+            /// Whether a partial declaration of <paramref name="type"/> can be added: a non-generic, non-static class
+            /// whose declarations, and those of every type containing it, are all partial.
+            /// </summary>
+            public static bool CanImplement(INamedTypeSymbol type)
+            {
+                if (type.TypeKind != TypeKind.Class || type.IsStatic)
+                {
+                    return false;
+                }
+
+                for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+                {
+                    if (t.IsGenericType || !IsPartial(t))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            public static bool IsPartial(INamedTypeSymbol type) =>
+                type.DeclaringSyntaxReferences.Length > 0
+                && type.DeclaringSyntaxReferences.All(reference =>
+                    reference.GetSyntax() is TypeDeclarationSyntax declaration
+                    && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+            private static IEnumerable<INamedTypeSymbol> ContainingTypes(INamedTypeSymbol type)
+            {
+                var chain = new Stack<INamedTypeSymbol>();
+                for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
+                {
+                    chain.Push(t);
+                }
+
+                return chain;
+            }
+
+            /// <summary>How a partial part of <paramref name="type"/> begins: "partial class Bot", "partial record struct Outer".</summary>
+            private static string Declaration(INamedTypeSymbol type)
+            {
+                string keyword = (type.IsRecord, type.TypeKind) switch
+                {
+                    (true, TypeKind.Struct) => "record struct",
+                    (true, _) => "record",
+                    (false, TypeKind.Struct) => "struct",
+                    (false, TypeKind.Interface) => "interface",
+                    _ => "class",
+                };
+                return $"partial {keyword} {type.Name}";
+            }
+
+            private static string HintName(INamedTypeSymbol type)
+            {
+                var parts = new Stack<string>();
+                for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+                {
+                    parts.Push(t.Name);
+                }
+
+                string name = string.Join(".", parts);
+                return type.ContainingNamespace.IsGlobalNamespace
+                    ? $"{name}.WebSocketHandler.g.cs"
+                    : $"{type.ContainingNamespace.ToDisplayString()}.{name}.WebSocketHandler.g.cs";
+            }
+        }
+
+        /// <summary>Orders members by where they are declared, so partial parts in several files give one stable order.</summary>
+        private static class SourceOrder
+        {
+            public static (string Path, int Position) Of(ISymbol symbol) =>
+                symbol.Locations.FirstOrDefault(l => l.IsInSource) is { } location
+                    ? (location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan.Start)
+                    : (string.Empty, int.MaxValue);
+
+            public static readonly IComparer<(string Path, int Position)> Comparer = Comparer<(string Path, int Position)>.Create(
+                (a, b) => string.CompareOrdinal(a.Path, b.Path) is var byPath and not 0 ? byPath : a.Position.CompareTo(b.Position));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+
+namespace SlackKit.WebSockets;
+
+/// <summary>Why a connection ended or a connect attempt failed (contract row 7), precisely enough to decide on.</summary>
+public sealed class DisconnectReason
+{
+    private DisconnectReason(DisconnectKind kind, string message)
+    {
+        Kind = kind;
+        Message = message;
+    }
+
+    /// <summary>What happened.</summary>
+    public DisconnectKind Kind { get; }
+
+    /// <summary>One sentence that says what happened, for logs.</summary>
+    public string Message { get; }
+
+    /// <summary>The close code of a remote or local close, when the close frame had one.</summary>
+    public int? CloseCode { get; private init; }
+
+    /// <summary>The close reason of a remote or local close.</summary>
+    public string? CloseReason { get; private init; }
+
+    /// <summary>The exception of a transport error or a handler failure.</summary>
+    public Exception? Exception { get; private init; }
+
+    /// <summary>The HTTP status of a refused handshake.</summary>
+    public HttpStatusCode? HttpStatusCode { get; private init; }
+
+    /// <summary>The HTTP response headers of a refused handshake (empty otherwise).</summary>
+    public IReadOnlyDictionary<string, IEnumerable<string>> HttpHeaders { get; private init; } = EmptyHeaders;
+
+    private static readonly IReadOnlyDictionary<string, IEnumerable<string>> EmptyHeaders =
+        new Dictionary<string, IEnumerable<string>>();
+
+    /// <summary>The peer sent a close frame.</summary>
+    public static DisconnectReason RemoteClose(int? code, string? reason) => new(DisconnectKind.RemoteClose, $"remote close, {FormatClose(code, reason)}")
+    {
+        CloseCode = code,
+        CloseReason = reason,
+    };
+
+    /// <summary>This client closed the connection (a handler's <see cref="HandlerResult.Close()"/>, a cast close frame, or a stop).</summary>
+    public static DisconnectReason LocalClose(int? code, string? reason) => new(DisconnectKind.LocalClose, $"local close, {FormatClose(code, reason)}")
+    {
+        CloseCode = code,
+        CloseReason = reason,
+    };
+
+    /// <summary>The connection failed below the WebSocket protocol: refused, reset, timed out.</summary>
+    public static DisconnectReason TransportError(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return new(DisconnectKind.TransportError, $"transport error: {exception.Message}") { Exception = exception };
+    }
+
+    /// <summary>The server answered the upgrade request with something other than 101.</summary>
+    public static DisconnectReason HandshakeRefused(HttpStatusCode status, IReadOnlyDictionary<string, IEnumerable<string>>? headers, Exception? exception = null) =>
+        new(DisconnectKind.HandshakeRefused, $"handshake refused: HTTP {(int)status} {status}")
+        {
+            HttpStatusCode = status,
+            HttpHeaders = headers ?? EmptyHeaders,
+            Exception = exception,
+        };
+
+    /// <summary>Nothing arrived within the keepalive timeout after a ping.</summary>
+    public static DisconnectReason KeepAliveTimeout(TimeSpan timeout) =>
+        new(DisconnectKind.KeepAliveTimeout, $"keepalive timeout: nothing received within {timeout.TotalSeconds:0.###} s after a ping");
+
+    /// <summary>An inbound message was larger than <see cref="WebSocketClientOptions.MaxMessageSize"/>; the client closed with 1009.</summary>
+    public static DisconnectReason MessageTooBig(long size, long limit) =>
+        new(DisconnectKind.MessageTooBig, $"message too big: at least {size} bytes, over the limit of {limit}; closed with 1009")
+        {
+            CloseCode = 1009,
+        };
+
+    /// <summary>The peer broke the protocol: invalid UTF-8, a bad close code, a malformed frame.</summary>
+    public static DisconnectReason ProtocolError(string what, int? closeCode = null, Exception? exception = null) =>
+        new(DisconnectKind.ProtocolError, $"protocol error: {what}")
+        {
+            CloseCode = closeCode,
+            Exception = exception,
+        };
+
+    /// <summary>A handler threw; the client closed with 1011.</summary>
+    public static DisconnectReason HandlerFailure(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return new(DisconnectKind.HandlerFailure, $"handler failure: {exception.GetType().Name}: {exception.Message}; closed with 1011")
+        {
+            Exception = exception,
+            CloseCode = 1011,
+        };
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Message;
+
+    private static string FormatClose(int? code, string? reason) =>
+        code is null ? "no code" : string.IsNullOrEmpty(reason) ? $"code {code}" : $"code {code}, \"{reason}\"";
+}
+
+/// <summary>The kinds of <see cref="DisconnectReason"/>.</summary>
+public enum DisconnectKind
+{
+    /// <summary>The peer sent a close frame.</summary>
+    RemoteClose = 1,
+
+    /// <summary>This client closed the connection.</summary>
+    LocalClose = 2,
+
+    /// <summary>The connection failed below the WebSocket protocol.</summary>
+    TransportError = 3,
+
+    /// <summary>The server refused the upgrade.</summary>
+    HandshakeRefused = 4,
+
+    /// <summary>The peer stopped answering.</summary>
+    KeepAliveTimeout = 5,
+
+    /// <summary>An inbound message was over the size limit.</summary>
+    MessageTooBig = 6,
+
+    /// <summary>The peer broke the protocol.</summary>
+    ProtocolError = 7,
+
+    /// <summary>A handler threw.</summary>
+    HandlerFailure = 8,
+}

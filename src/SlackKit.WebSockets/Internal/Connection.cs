@@ -1,0 +1,593 @@
+using System.Buffers;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+
+namespace SlackKit.WebSockets.Internal;
+
+/// <summary>What a <see cref="Connection"/> tells the client that owns it.</summary>
+internal interface IConnectionOwner
+{
+    /// <summary>A whole inbound message or control frame; the owner hands it back with <see cref="Connection.Release"/>.</summary>
+    void OnReceived(Connection connection, Inbound message);
+
+    /// <summary>The connection is over: called once, after the last <see cref="OnReceived"/>.</summary>
+    void OnEnded(Connection connection, DisconnectReason reason);
+}
+
+/// <summary>One inbound message: its kind and, for data and ping/pong, a pooled buffer the owner gives back.</summary>
+internal readonly record struct Inbound(WebSocketFrameKind Kind, byte[]? Buffer, int Length, int? CloseCode, string? CloseReason, bool HoldsCredit)
+{
+    public WebSocketFrame ToFrame() => Kind == WebSocketFrameKind.Close
+        ? WebSocketFrame.ReceivedClose(CloseCode, CloseReason)
+        : WebSocketFrame.Received(Kind, Buffer is null ? ReadOnlyMemory<byte>.Empty : Buffer.AsMemory(0, Length));
+}
+
+/// <summary>
+/// One connection's life: the handshake, a receive pump that assembles whole messages in pooled buffers, one writer
+/// that puts frames on the wire in the order they were queued, and the close handshake. It knows nothing of
+/// handlers: it reports to its <see cref="IConnectionOwner"/>.
+/// </summary>
+internal sealed class Connection
+{
+    private const int InitialReceiveBufferSize = 4096;
+
+    /// <summary>The kind of an <see cref="Inbound"/> that was read and dropped (over the limit, or after a close began).</summary>
+    private const WebSocketFrameKind Discarded = 0;
+
+    private readonly ClientWebSocket _socket;
+    private readonly HttpMessageInvoker _invoker;
+    private readonly WebSocketClientOptions _options;
+    private readonly IConnectionOwner _owner;
+    private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _room;
+    private readonly SemaphoreSlim _receiveCredits;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private FrameTapStream? _tap;
+    private Task _writer = Task.CompletedTask;
+    private volatile DisconnectReason? _closeCause;
+    private volatile LocalClose? _localClose;
+    private int _closeRequested;
+    private long _dropped;
+
+    private Connection(WebSocketClientOptions options, IConnectionOwner owner)
+    {
+        _options = options;
+        _owner = owner;
+        _room = new SemaphoreSlim(options.SendQueueCapacity, options.SendQueueCapacity);
+        _receiveCredits = new SemaphoreSlim(options.ReceiveQueueCapacity, options.ReceiveQueueCapacity);
+        _socket = new ClientWebSocket();
+        // Keepalive is the client's own (it must notice a dead peer); the socket sends no unsolicited pongs.
+        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        _socket.Options.CollectHttpResponseDetails = true;
+        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            // The tap sees the upgraded stream in plain text, so control frames can be written on it.
+            PlaintextStreamFilter = (context, _) => new ValueTask<Stream>(_tap = new FrameTapStream(context.PlaintextStream)),
+        });
+    }
+
+    /// <summary>Set once a close has begun: nothing more is accepted for sending and inbound data is discarded.</summary>
+    public bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
+
+    /// <summary>Completes once the connection is over and <see cref="IConnectionOwner.OnEnded"/> has been called.</summary>
+    public Task Ended => _ended.Task;
+
+    /// <summary>Frames accepted for sending that were never written.</summary>
+    public long DroppedFrames => Interlocked.Read(ref _dropped);
+
+    /// <summary>
+    /// Connects, or returns why it could not. Throws <see cref="OperationCanceledException"/> only when
+    /// <paramref name="cancellationToken"/> is cancelled (the client is stopping).
+    /// </summary>
+    public static async Task<(Connection? Connection, DisconnectReason? Failure)> ConnectAsync(
+        Uri uri, WebSocketClientOptions options, IConnectionOwner owner, CancellationToken cancellationToken)
+    {
+        var connection = new Connection(options, owner);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await connection._socket.ConnectAsync(uri, connection._invoker, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            DisconnectReason failure = connection.DescribeConnectFailure(ex, uri, cancellationToken);
+            connection.DisposeTransport();
+            cancellationToken.ThrowIfCancellationRequested();
+            return (null, failure);
+        }
+
+        connection._writer = Task.Run(connection.RunWriterAsync, CancellationToken.None);
+        _ = Task.Run(connection.RunReceiverAsync, CancellationToken.None);
+        return (connection, null);
+    }
+
+    /// <summary>Queues <paramref name="frame"/> without waiting; false when the queue is full or the connection is closing.</summary>
+    public bool TryEnqueue(WebSocketFrame frame)
+    {
+        if (IsClosing || !_room.Wait(0))
+        {
+            return false;
+        }
+
+        if (frame.Kind == WebSocketFrameKind.Close)
+        {
+            // A cast close frame begins the close handshake, as a handler's Close does (contract row 6).
+            _room.Release();
+            BeginClose(frame, cause: null);
+            return true;
+        }
+
+        if (!_outbound.Writer.TryWrite(new Outbound(frame, null, HoldsRoom: true)))
+        {
+            _room.Release();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="frame"/>, waiting for room; false when it is not accepted (the connection is closing or
+    /// over). <paramref name="written"/>, when given, completes once the frame is on the wire.
+    /// </summary>
+    public async ValueTask<bool> EnqueueAsync(WebSocketFrame frame, TaskCompletionSource? written, CancellationToken cancellationToken)
+    {
+        if (IsClosing)
+        {
+            return false;
+        }
+
+        if (frame.Kind == WebSocketFrameKind.Close)
+        {
+            BeginClose(frame, cause: null);
+            written?.TrySetResult();
+            return true;
+        }
+
+        if (!_room.Wait(0))
+        {
+            await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (IsClosing || !_outbound.Writer.TryWrite(new Outbound(frame, written, HoldsRoom: true)))
+        {
+            _room.Release();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Queues <paramref name="frame"/>, waiting for room, and completes once it is written.</summary>
+    /// <exception cref="InvalidOperationException">The connection closed before the frame was written.</exception>
+    public async Task SendAsync(WebSocketFrame frame, CancellationToken cancellationToken)
+    {
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!await EnqueueAsync(frame, written, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("The connection is closing or over; the frame was not sent.");
+        }
+
+        await written.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Begins the close handshake with <paramref name="closeFrame"/>: the frame is written after what is queued, the
+    /// peer's close is awaited for <see cref="WebSocketClientOptions.CloseTimeout"/>, then the connection is dropped.
+    /// <paramref name="cause"/>, when given, is the reason the owner is told (a handler failure, a message too big).
+    /// </summary>
+    public void BeginClose(WebSocketFrame closeFrame, DisconnectReason? cause)
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
+        {
+            return;
+        }
+
+        _closeCause = cause;
+        _outbound.Writer.TryWrite(new Outbound(closeFrame, null, HoldsRoom: false));
+        _closing.Cancel();
+        // Bound the whole handshake: a peer that never answers our close is dropped.
+        _ = AbortAfterAsync(_options.CloseTimeout);
+    }
+
+    /// <summary>Gives back an inbound message's buffer (and its place in the receive queue).</summary>
+    public void Release(in Inbound message)
+    {
+        if (message.Buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(message.Buffer);
+        }
+
+        if (message.HoldsCredit)
+        {
+            _receiveCredits.Release();
+        }
+    }
+
+    /// <summary>Drops the connection at once, without a close handshake.</summary>
+    public void Abort() => _socket.Abort();
+
+    private async Task AbortAfterAsync(TimeSpan delay)
+    {
+        try
+        {
+            await Task.WhenAny(_ended.Task, Task.Delay(delay)).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!_ended.Task.IsCompleted)
+            {
+                _socket.Abort();
+            }
+        }
+    }
+
+    private DisconnectReason DescribeConnectFailure(Exception ex, Uri uri, CancellationToken stopping)
+    {
+        var status = (HttpStatusCode)_socket.HttpStatusCode;
+        if (status != 0 && status != HttpStatusCode.SwitchingProtocols)
+        {
+            return DisconnectReason.HandshakeRefused(status, _socket.HttpResponseHeaders, ex);
+        }
+
+        if (ex is OperationCanceledException && !stopping.IsCancellationRequested)
+        {
+            return DisconnectReason.TransportError(new TimeoutException(
+                $"The WebSocket handshake with {uri.Scheme}://{uri.Authority} did not complete within {_options.ConnectTimeout.TotalSeconds:0.###} s (ConnectTimeout).", ex));
+        }
+
+        return DisconnectReason.TransportError(ex);
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    private async Task RunReceiverAsync()
+    {
+        DisconnectReason reason;
+        try
+        {
+            reason = await ReceiveUntilClosedAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            reason = _closeCause ?? (_localClose is { } local
+                ? DisconnectReason.LocalClose(local.Code, local.Reason)
+                : DescribeReceiveFailure(ex));
+        }
+
+        // No frame is written after the connection is over: what is still queued is counted as dropped.
+        _outbound.Writer.TryComplete();
+        if (_socket.State != WebSocketState.Closed)
+        {
+            _socket.Abort();
+        }
+
+        await _writer.ConfigureAwait(false);
+        DisposeTransport();
+        _owner.OnEnded(this, reason);
+        _ended.TrySetResult();
+    }
+
+    private async Task<DisconnectReason> ReceiveUntilClosedAsync()
+    {
+        while (true)
+        {
+            bool holdsCredit = await TakeCreditAsync().ConfigureAwait(false);
+            Inbound message;
+            try
+            {
+                message = await ReceiveMessageAsync(keep: holdsCredit).ConfigureAwait(false);
+            }
+            catch
+            {
+                ReleaseCredit(holdsCredit);
+                throw;
+            }
+
+            if (message.Kind == WebSocketFrameKind.Close)
+            {
+                ReleaseCredit(holdsCredit);
+                return await OnCloseReceivedAsync(message).ConfigureAwait(false);
+            }
+
+            if (holdsCredit && message.Kind != Discarded && !IsClosing)
+            {
+                _owner.OnReceived(this, message with { HoldsCredit = true });
+            }
+            else
+            {
+                Release(message);
+                ReleaseCredit(holdsCredit);
+            }
+        }
+    }
+
+    private void ReleaseCredit(bool holdsCredit)
+    {
+        if (holdsCredit)
+        {
+            _receiveCredits.Release();
+        }
+    }
+
+    /// <summary>Waits for room in the receive queue; once a close has begun, messages are discarded and no room is needed.</summary>
+    private async ValueTask<bool> TakeCreditAsync()
+    {
+        if (IsClosing)
+        {
+            return false;
+        }
+
+        if (_receiveCredits.Wait(0))
+        {
+            return true;
+        }
+
+        try
+        {
+            await _receiveCredits.WaitAsync(_closing.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Reads one whole message. No buffer is held while waiting for it to start (a zero-byte read); then it is read
+    /// into pooled buffers that grow as needed. When <paramref name="keep"/> is false, or the message grows over
+    /// <see cref="WebSocketClientOptions.MaxMessageSize"/>, it is read to its end and dropped (kind <see cref="Discarded"/>).
+    /// </summary>
+    private async ValueTask<Inbound> ReceiveMessageAsync(bool keep)
+    {
+        ValueWebSocketReceiveResult first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+        if (first.MessageType == WebSocketMessageType.Close)
+        {
+            return CloseMessage();
+        }
+
+        WebSocketFrameKind kind = first.MessageType == WebSocketMessageType.Text ? WebSocketFrameKind.Text : WebSocketFrameKind.Binary;
+        if (first.EndOfMessage)
+        {
+            return new Inbound(keep ? kind : Discarded, null, 0, null, null, HoldsCredit: false);
+        }
+
+        int limit = _options.MaxMessageSize;
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBufferSize, limit + 1));
+        int length = 0;
+        long total = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (!keep)
+                    {
+                        length = 0; // discarding: reuse the buffer
+                    }
+                    else
+                    {
+                        byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, (long)limit + 1));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+
+                ValueWebSocketReceiveResult result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return CloseMessage();
+                }
+
+                length += result.Count;
+                total += result.Count;
+                if (keep && total > limit)
+                {
+                    // Contract row 14: nothing of a message over the limit reaches a handler.
+                    BeginClose(WebSocketFrame.Close(1009, "message too big"), DisconnectReason.MessageTooBig(total, limit));
+                    keep = false;
+                    length = 0;
+                }
+
+                if (result.EndOfMessage)
+                {
+                    if (!keep)
+                    {
+                        return new Inbound(Discarded, null, 0, null, null, HoldsCredit: false);
+                    }
+
+                    Inbound message = new(kind, buffer, length, null, null, HoldsCredit: false);
+                    buffer = null;
+                    return message;
+                }
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private Inbound CloseMessage() =>
+        new(WebSocketFrameKind.Close, null, 0, (int?)_socket.CloseStatus, _socket.CloseStatusDescription, HoldsCredit: false);
+
+    /// <summary>The peer's close frame: the answer to ours, or a close it began (contract row 5).</summary>
+    private async Task<DisconnectReason> OnCloseReceivedAsync(Inbound close)
+    {
+        if (_localClose is { } local)
+        {
+            return _closeCause ?? DisconnectReason.LocalClose(local.Code, local.Reason);
+        }
+
+        if (IsClosing)
+        {
+            // Both ends began closing at once; our close frame is queued or on its way.
+            return _closeCause ?? DisconnectReason.LocalClose(null, null);
+        }
+
+        // Deliver the close to [OnClose] first, then answer it (RFC 6455 §5.5.1) before reporting the disconnect.
+        _owner.OnReceived(this, close);
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_outbound.Writer.TryWrite(new Outbound(WebSocketFrame.ReceivedClose(close.CloseCode, null), answered, HoldsRoom: false)))
+        {
+            await Task.WhenAny(answered.Task, Task.Delay(_options.CloseTimeout)).ConfigureAwait(false);
+        }
+
+        return DisconnectReason.RemoteClose(close.CloseCode, close.CloseReason);
+    }
+
+    private DisconnectReason DescribeReceiveFailure(Exception ex)
+    {
+        if (ex is WebSocketException wse)
+        {
+            if (wse.WebSocketErrorCode is WebSocketError.Faulted or WebSocketError.HeaderError or WebSocketError.InvalidMessageType
+                && _socket.CloseStatus is { } sent and not WebSocketCloseStatus.Empty)
+            {
+                // The socket found a protocol violation and closed with a code of its own (1002, 1007...).
+                return DisconnectReason.ProtocolError(wse.Message, (int)sent, wse);
+            }
+        }
+
+        return DisconnectReason.TransportError(ex);
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /// <summary>The one writer: frames go on the wire in the order they were queued, never interleaved.</summary>
+    private async Task RunWriterAsync()
+    {
+        ChannelReader<Outbound> reader = _outbound.Reader;
+        Exception? failure = null;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out Outbound item))
+            {
+                if (failure is not null || (_localClose is not null && item.Frame.Kind != WebSocketFrameKind.Close))
+                {
+                    // Nothing follows a close frame on the wire (RFC 6455 §5.5.1).
+                    Drop(item, failure);
+                    if (item.HoldsRoom)
+                    {
+                        _room.Release();
+                    }
+
+                    continue;
+                }
+
+                try
+                {
+                    await WriteFrameAsync(item.Frame).ConfigureAwait(false);
+                    item.Written?.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                    Drop(item, ex);
+                    _socket.Abort();
+                }
+                finally
+                {
+                    if (item.HoldsRoom)
+                    {
+                        _room.Release();
+                    }
+                }
+            }
+        }
+    }
+
+    private void Drop(in Outbound item, Exception? cause)
+    {
+        if (item.Frame.Kind != WebSocketFrameKind.Close)
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+
+        item.Written?.TrySetException(new InvalidOperationException(
+            "The connection ended before the frame was written.", cause));
+    }
+
+    private async ValueTask WriteFrameAsync(WebSocketFrame frame)
+    {
+        switch (frame.Kind)
+        {
+            case WebSocketFrameKind.Text when frame.TextOrNull is { } text:
+                byte[] encoded = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+                try
+                {
+                    int count = Encoding.UTF8.GetBytes(text, encoded);
+                    await _socket.SendAsync(encoded.AsMemory(0, count), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(encoded);
+                }
+
+                break;
+            case WebSocketFrameKind.Text:
+                await _socket.SendAsync(frame.RawPayload, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                break;
+            case WebSocketFrameKind.Binary:
+                await _socket.SendAsync(frame.RawPayload, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                break;
+            case WebSocketFrameKind.Ping:
+                await WriteControlAsync(0x9, frame.RawPayload).ConfigureAwait(false);
+                break;
+            case WebSocketFrameKind.Pong:
+                await WriteControlAsync(0xA, frame.RawPayload).ConfigureAwait(false);
+                break;
+            case WebSocketFrameKind.Close:
+                await WriteCloseAsync(frame).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private ValueTask WriteControlAsync(byte opcode, ReadOnlyMemory<byte> payload)
+    {
+        if (_socket.State != WebSocketState.Open || _tap is null)
+        {
+            throw new InvalidOperationException("The connection is not open; the control frame was not sent.");
+        }
+
+        return _tap.WriteControlFrameAsync(opcode, payload, CancellationToken.None);
+    }
+
+    private async ValueTask WriteCloseAsync(WebSocketFrame frame)
+    {
+        var status = frame.CloseCode is { } code ? (WebSocketCloseStatus)code : WebSocketCloseStatus.Empty;
+        string? description = frame.CloseCode is null ? null : frame.CloseReason;
+        switch (_socket.State)
+        {
+            case WebSocketState.Open:
+                // Our close comes first: the peer's close frame that follows is its answer.
+                _localClose = new LocalClose(frame.CloseCode, frame.CloseReason);
+                await _socket.CloseOutputAsync(status, description, CancellationToken.None).ConfigureAwait(false);
+                break;
+            case WebSocketState.CloseReceived:
+                await _socket.CloseOutputAsync(status, description, CancellationToken.None).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private void DisposeTransport()
+    {
+        _socket.Dispose();
+        _invoker.Dispose();
+    }
+
+    /// <summary>The close frame this client sent first.</summary>
+    private sealed record LocalClose(int? Code, string? Reason);
+
+    /// <summary>A frame waiting to be written, with the task of a <see cref="SendAsync"/> caller, if any.</summary>
+    private readonly record struct Outbound(WebSocketFrame Frame, TaskCompletionSource? Written, bool HoldsRoom);
+}

@@ -1,0 +1,530 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using SlackKit.WebSockets.Internal;
+
+namespace SlackKit.WebSockets;
+
+/// <summary>
+/// A WebSocket client that calls an <see cref="IWebSocketHandler"/>: the C# form of SlackKit's
+/// <c>Slack.WebSocketClient</c>. Start one with <see cref="Start(string, IWebSocketHandler, WebSocketClientOptions?)"/>.
+/// </summary>
+/// <remarks>
+/// Every callback runs from one mailbox, one at a time, in order (contract row 3): inbound frames, messages given to
+/// <see cref="Post"/>, and the lifecycle callbacks. Sending is safe from any thread: frames go through one writer in
+/// the order they were queued.
+/// </remarks>
+public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
+{
+    /// <summary>The client whose mailbox the current code runs in, so that a handler calling <see cref="StopAsync"/> does not wait on itself.</summary>
+    private static readonly AsyncLocal<WebSocketClient?> s_runningIn = new();
+
+    private readonly Uri _uri;
+    private readonly IWebSocketHandler _handler;
+    private readonly WebSocketClientOptions _options;
+    private readonly InitResult _init;
+    private readonly Backoff _backoff;
+    private readonly Channel<Mail> _mailbox = Channel.CreateUnbounded<Mail>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource<TerminateReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile Connection? _connection;
+    private int _state = (int)WebSocketClientState.Connecting;
+    private int _connectGeneration;
+    private long _connectedAt;
+    private long _droppedFrames;
+
+    private WebSocketClient(Uri uri, IWebSocketHandler handler, WebSocketClientOptions options, InitResult init)
+    {
+        _uri = uri;
+        _handler = handler;
+        _options = options;
+        _init = init;
+        _backoff = new Backoff(options.ReconnectDelay, options.MaxReconnectDelay, Random.Shared);
+    }
+
+    /// <summary>Where the client is in its lifecycle.</summary>
+    public WebSocketClientState State => (WebSocketClientState)Volatile.Read(ref _state);
+
+    /// <summary>
+    /// Completes when the client has terminated, after <c>[OnTerminate]</c>, with the reason it was given (contract
+    /// row 13). It never faults: a failure is a <see cref="TerminateReason"/> of kind <see cref="TerminateKind.Failed"/>.
+    /// </summary>
+    public Task<TerminateReason> Completion => _completion.Task;
+
+    /// <summary>
+    /// Frames that were accepted (by <see cref="Cast"/>, <see cref="SendAsync"/> or as a reply) but never written,
+    /// because the connection ended first.
+    /// </summary>
+    public long DroppedFrames => Interlocked.Read(ref _droppedFrames);
+
+    /// <summary>Starts a client for <paramref name="url"/>; see <see cref="Start(Uri, IWebSocketHandler, WebSocketClientOptions?)"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="url"/> is not an absolute <c>ws://</c> or <c>wss://</c> URL.</exception>
+    public static WebSocketClient Start(string url, IWebSocketHandler handler, WebSocketClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri))
+        {
+            throw new ArgumentException($"'{RedactQuery(url)}' is not an absolute URL; expected ws://host/path or wss://host/path.", nameof(url));
+        }
+
+        return Start(uri, handler, options);
+    }
+
+    /// <summary>
+    /// Starts a client: runs <c>[OnInit]</c> (an exception from it comes out of this call), then returns at once,
+    /// before any I/O, while the client connects in the background (<c>start_link</c>).
+    /// </summary>
+    /// <param name="url">A <c>ws://</c> or <c>wss://</c> URL.</param>
+    /// <param name="handler">The callbacks; usually a <c>[WebSocketHandler] partial class</c>.</param>
+    /// <param name="options">Options; <see langword="null"/> for the defaults. They are copied: later changes have no effect.</param>
+    /// <exception cref="ArgumentException"><paramref name="url"/> is not a <c>ws://</c> or <c>wss://</c> URL.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static WebSocketClient Start(Uri url, IWebSocketHandler handler, WebSocketClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(handler);
+        if (!url.IsAbsoluteUri || (url.Scheme != "ws" && url.Scheme != "wss"))
+        {
+            throw new ArgumentException($"'{RedactQuery(url.OriginalString)}' is not a WebSocket URL; expected ws://host/path or wss://host/path.", nameof(url));
+        }
+
+        options = (options ?? new WebSocketClientOptions()).Clone();
+        options.Validate();
+
+        InitResult init = handler.OnInit();
+        if (!Enum.IsDefined(init))
+        {
+            throw new InvalidOperationException($"OnInit returned {(int)init}, which is not an InitResult.");
+        }
+
+        var client = new WebSocketClient(url, handler, options, init);
+        client._mailbox.Writer.TryWrite(Mail.Connect(0));
+        _ = Task.Run(client.RunAsync);
+        return client;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="frame"/> for sending and returns at once (<c>cast</c>). Frames from one caller are
+    /// written in the order they were cast. A close frame begins the close handshake.
+    /// </summary>
+    /// <returns>
+    /// <see langword="false"/> when the frame cannot be taken: not connected, the send queue is full, or the client
+    /// has terminated (contract row 10).
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="frame"/> is <c>default</c>.</exception>
+    public bool Cast(WebSocketFrame frame)
+    {
+        frame.EnsureNotDefault(nameof(frame));
+        return _connection is { } connection && connection.TryEnqueue(frame);
+    }
+
+    /// <summary>Queues <paramref name="frame"/>, waiting for room in the send queue, and completes once it is written.</summary>
+    /// <exception cref="ArgumentException"><paramref name="frame"/> is <c>default</c>.</exception>
+    /// <exception cref="InvalidOperationException">The client is not connected, or the connection ended before the frame was written.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the frame may still be written.</exception>
+    public Task SendAsync(WebSocketFrame frame, CancellationToken cancellationToken = default)
+    {
+        frame.EnsureNotDefault(nameof(frame));
+        return _connection is { } connection
+            ? connection.SendAsync(frame, cancellationToken)
+            : Task.FromException(new InvalidOperationException($"The client is {State}; SendAsync needs a connection."));
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="message"/> to the handler's <c>[OnInfo]</c>, in mailbox order with everything else
+    /// (<c>send(pid, message)</c>; contract row 11). Works in every state until the client terminates.
+    /// </summary>
+    /// <returns><see langword="false"/> once the client has terminated.</returns>
+    public bool Post(object message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return State != WebSocketClientState.Terminated && _mailbox.Writer.TryWrite(Mail.Info(message));
+    }
+
+    /// <summary>
+    /// Connects again, now, after <c>[OnDisconnect]</c> returned <see cref="DisconnectResult.Ok"/> (or instead of
+    /// waiting for a scheduled reconnect). The attempt runs in the mailbox, in order with everything else; a failed
+    /// attempt goes to <c>[OnDisconnect]</c> like any other.
+    /// </summary>
+    /// <returns>
+    /// <see langword="true"/> when the client is connected once the attempt is over (or already was);
+    /// <see langword="false"/> when the attempt failed or the client has terminated.
+    /// </returns>
+    public Task<bool> ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        var connected = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (State == WebSocketClientState.Terminated || !_mailbox.Writer.TryWrite(Mail.Connect(ExplicitConnect, connected)))
+        {
+            return Task.FromResult(false);
+        }
+
+        return connected.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops the client: closes the connection with 1000 if there is one (waiting up to
+    /// <see cref="WebSocketClientOptions.CloseTimeout"/> for the peer), runs <c>[OnTerminate]</c> with
+    /// <see cref="TerminateReason.Stopped"/>, and completes when the client has terminated. Calling it again, or
+    /// after the client ended, is harmless. Called from a handler, it returns without waiting (the stop follows once the
+    /// handler returns).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the waiting, not the stop.</param>
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            _mailbox.Writer.TryWrite(Mail.Stop);
+            _stopping.Cancel();
+        }
+
+        return s_runningIn.Value == this ? Task.CompletedTask : _completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Stops the client (see <see cref="StopAsync"/>) and waits for it to terminate.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    // ---------------------------------------------------------------- the mailbox
+
+    private async Task RunAsync()
+    {
+        s_runningIn.Value = this;
+        TerminateReason? end = null;
+        try
+        {
+            ChannelReader<Mail> reader = _mailbox.Reader;
+            while (end is null && await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (end is null && reader.TryRead(out Mail mail))
+                {
+                    end = _stopping.IsCancellationRequested && mail.Kind != MailKind.Frame
+                        ? await StopConnectionAsync().ConfigureAwait(false)
+                        : await HandleAsync(mail).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
+        {
+            end = TerminateReason.Failed(ex);
+        }
+        catch (Exception)
+        {
+            // Stopping cancelled what was under way (a connect attempt, a handler that honours its token).
+            end = await StopConnectionAsync().ConfigureAwait(false);
+        }
+
+        await TerminateAsync(end ?? TerminateReason.Stopped).ConfigureAwait(false);
+    }
+
+    /// <summary>Handles one mail; returns how the client ends, or null to go on.</summary>
+    private async ValueTask<TerminateReason?> HandleAsync(Mail mail)
+    {
+        switch (mail.Kind)
+        {
+            case MailKind.Frame:
+                await DeliverFrameAsync(mail.Connection!, mail.Inbound).ConfigureAwait(false);
+                return null;
+            case MailKind.Info:
+                return await DeliverInfoAsync(mail.Message!).ConfigureAwait(false);
+            case MailKind.Ended when mail.Connection == _connection:
+                return await OnConnectionEndedAsync(mail.Connection!, mail.Reason!).ConfigureAwait(false);
+            case MailKind.Connect when (mail.Generation == ExplicitConnect || mail.Generation == Volatile.Read(ref _connectGeneration)) && _connection is null:
+                Interlocked.Increment(ref _connectGeneration); // a reconnect timer still pending is now stale
+                TerminateReason? end = await ConnectOnceAsync().ConfigureAwait(false);
+                mail.Connected?.TrySetResult(_connection is not null);
+                return end;
+            case MailKind.Connect:
+                mail.Connected?.TrySetResult(_connection is not null);
+                return null;
+            case MailKind.Stop:
+                return await StopConnectionAsync().ConfigureAwait(false);
+            default:
+                return null; // a stale reconnect timer, or a connection that is already over
+        }
+    }
+
+    private async ValueTask<TerminateReason?> ConnectOnceAsync()
+    {
+        SetState(WebSocketClientState.Connecting);
+        (Connection? connection, DisconnectReason? failure) = await Connection.ConnectAsync(_uri, _options, this, _stopping.Token).ConfigureAwait(false);
+        if (connection is null)
+        {
+            SetState(WebSocketClientState.Disconnected);
+            return await DecideAfterDisconnectAsync(failure!).ConfigureAwait(false);
+        }
+
+        _connection = connection;
+        _connectedAt = Stopwatch.GetTimestamp();
+        SetState(WebSocketClientState.Connected);
+        // Contract row 2: OnConnect runs before any frame of this connection is delivered; frames wait in the mailbox.
+        HandlerResult result;
+        try
+        {
+            result = await _handler.OnConnectAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!IsStopCancellation(ex))
+        {
+            connection.BeginClose(WebSocketFrame.Close(1011), DisconnectReason.HandlerFailure(ex));
+            return null;
+        }
+
+        await ApplyAsync(result, connection).ConfigureAwait(false);
+        return null;
+    }
+
+    private async ValueTask DeliverFrameAsync(Connection connection, Inbound inbound)
+    {
+        try
+        {
+            if (connection != _connection || (connection.IsClosing && inbound.Kind != WebSocketFrameKind.Close) || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            HandlerResult result;
+            try
+            {
+                result = await _handler.OnFrameAsync(inbound.ToFrame(), _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!IsStopCancellation(ex))
+            {
+                // Contract row 12: close with 1011; OnDisconnect gets the failure.
+                connection.BeginClose(WebSocketFrame.Close(1011), DisconnectReason.HandlerFailure(ex));
+                return;
+            }
+
+            await ApplyAsync(result, connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.Release(inbound);
+        }
+    }
+
+    private async ValueTask<TerminateReason?> DeliverInfoAsync(object message)
+    {
+        Connection? connection = _connection;
+        HandlerResult result;
+        try
+        {
+            result = await _handler.OnInfoAsync(message, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!IsStopCancellation(ex))
+        {
+            if (connection is null)
+            {
+                // No connection to close: a failing handler ends the client, as a failing OnDisconnect does.
+                return TerminateReason.Failed(ex);
+            }
+
+            connection.BeginClose(WebSocketFrame.Close(1011), DisconnectReason.HandlerFailure(ex));
+            return null;
+        }
+
+        await ApplyAsync(result, connection).ConfigureAwait(false);
+        return null;
+    }
+
+    private async ValueTask ApplyAsync(HandlerResult result, Connection? connection)
+    {
+        switch (result.Kind)
+        {
+            case HandlerResultKind.Reply:
+                // A reply waits for room in the send queue: a slow peer slows the mailbox, and nothing is lost
+                // silently. One that finds no connection is counted; one queued but never written, the connection counts.
+                if (connection is null || !await connection.EnqueueAsync(result.Frame, written: null, CancellationToken.None).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref _droppedFrames);
+                }
+
+                break;
+            case HandlerResultKind.Close:
+                connection?.BeginClose(result.Frame, cause: null);
+                break;
+        }
+    }
+
+    private async ValueTask<TerminateReason?> OnConnectionEndedAsync(Connection connection, DisconnectReason reason)
+    {
+        _connection = null;
+        Interlocked.Add(ref _droppedFrames, connection.DroppedFrames);
+        SetState(WebSocketClientState.Disconnected);
+        if (Stopwatch.GetElapsedTime(_connectedAt) >= _options.ReconnectResetAfter)
+        {
+            _backoff.Reset();
+        }
+
+        return await DecideAfterDisconnectAsync(reason).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <c>[OnDisconnect]</c> and does what it decides, with the <see cref="InitResult"/> (contract rows 1, 8, 12).</summary>
+    private async ValueTask<TerminateReason?> DecideAfterDisconnectAsync(DisconnectReason reason)
+    {
+        DisconnectResult decision;
+        try
+        {
+            decision = await _handler.OnDisconnectAsync(reason, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!IsStopCancellation(ex))
+        {
+            return TerminateReason.Failed(ex); // contract row 12: an exception from OnDisconnect ends the client
+        }
+
+        if (_init == InitResult.Once)
+        {
+            return TerminateReason.Closed(reason.Message);
+        }
+
+        DisconnectAction action = decision.Action;
+        if (action == DisconnectAction.Default)
+        {
+            action = _init == InitResult.Reconnect ? DisconnectAction.Reconnect : DisconnectAction.Terminate;
+            if (action == DisconnectAction.Terminate)
+            {
+                return TerminateReason.Closed(reason.Message);
+            }
+        }
+
+        switch (action)
+        {
+            case DisconnectAction.Reconnect:
+                ScheduleConnect(_backoff.Next());
+                return null;
+            case DisconnectAction.ReconnectAfter:
+                ScheduleConnect(decision.Delay);
+                return null;
+            case DisconnectAction.Terminate:
+                return TerminateReason.Closed(decision.Reason);
+            default:
+                return null; // StayDisconnected: alive until ConnectAsync()
+        }
+    }
+
+    private void ScheduleConnect(TimeSpan delay)
+    {
+        int generation = Interlocked.Increment(ref _connectGeneration);
+        if (delay <= TimeSpan.Zero)
+        {
+            _mailbox.Writer.TryWrite(Mail.Connect(generation));
+            return;
+        }
+
+        _ = Task.Delay(delay, _stopping.Token).ContinueWith(
+            static (task, state) =>
+            {
+                var (client, generation) = ((WebSocketClient, int))state!;
+                if (task.IsCompletedSuccessfully)
+                {
+                    client._mailbox.Writer.TryWrite(Mail.Connect(generation));
+                }
+            },
+            (this, generation),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>The stop path: a close handshake if connected, then the client ends as stopped.</summary>
+    private async ValueTask<TerminateReason> StopConnectionAsync()
+    {
+        if (_connection is { } connection)
+        {
+            connection.BeginClose(WebSocketFrame.Close(1000), cause: null);
+            await connection.Ended.ConfigureAwait(false); // bounded by CloseTimeout
+            Interlocked.Add(ref _droppedFrames, connection.DroppedFrames);
+            _connection = null;
+        }
+
+        return TerminateReason.Stopped;
+    }
+
+    private async Task TerminateAsync(TerminateReason reason)
+    {
+        SetState(WebSocketClientState.Terminated);
+        _mailbox.Writer.TryComplete();
+        if (_connection is { } connection)
+        {
+            // Ended by a failure while connected: nothing is left to decide, so the connection is dropped.
+            connection.Abort();
+            _connection = null;
+        }
+
+        _stopping.Cancel(); // ends reconnect timers
+        while (_mailbox.Reader.TryRead(out Mail mail))
+        {
+            if (mail.Kind == MailKind.Frame)
+            {
+                mail.Connection!.Release(mail.Inbound);
+            }
+
+            mail.Connected?.TrySetResult(false);
+        }
+
+        // Contract row 13: OnTerminate runs exactly once, last.
+        try
+        {
+            await _handler.OnTerminateAsync(reason).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            reason = TerminateReason.Failed(ex);
+        }
+
+        _completion.TrySetResult(reason);
+    }
+
+    private bool IsStopCancellation(Exception ex) => ex is OperationCanceledException && _stopping.IsCancellationRequested;
+
+    private void SetState(WebSocketClientState state) => Volatile.Write(ref _state, (int)state);
+
+    private static string RedactQuery(string url)
+    {
+        int query = url.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? url : url[..query] + "?…";
+    }
+
+    // ---------------------------------------------------------------- what the connection tells us
+
+    void IConnectionOwner.OnReceived(Connection connection, Inbound message)
+    {
+        if (!_mailbox.Writer.TryWrite(Mail.Frame(connection, message)))
+        {
+            connection.Release(message); // terminated: nobody will read it
+        }
+    }
+
+    void IConnectionOwner.OnEnded(Connection connection, DisconnectReason reason) =>
+        _mailbox.Writer.TryWrite(Mail.Ended(connection, reason));
+
+    private enum MailKind
+    {
+        Connect,
+        Frame,
+        Ended,
+        Info,
+        Stop,
+    }
+
+    /// <summary>The generation of a connect the user asked for: it is never stale.</summary>
+    private const int ExplicitConnect = -1;
+
+    /// <summary>One item of the mailbox; which fields are set depends on <see cref="Kind"/>.</summary>
+    private readonly record struct Mail(
+        MailKind Kind,
+        Connection? Connection = null,
+        Inbound Inbound = default,
+        object? Message = null,
+        DisconnectReason? Reason = null,
+        int Generation = 0,
+        TaskCompletionSource<bool>? Connected = null)
+    {
+        public static Mail Stop => new(MailKind.Stop);
+
+        public static Mail Connect(int generation, TaskCompletionSource<bool>? connected = null) =>
+            new(MailKind.Connect, Generation: generation, Connected: connected);
+
+        public static Mail Frame(Connection connection, Inbound inbound) => new(MailKind.Frame, connection, inbound);
+
+        public static Mail Ended(Connection connection, DisconnectReason reason) => new(MailKind.Ended, connection, Reason: reason);
+
+        public static Mail Info(object message) => new(MailKind.Info, Message: message);
+    }
+}

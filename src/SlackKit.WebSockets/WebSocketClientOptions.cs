@@ -1,0 +1,89 @@
+namespace SlackKit.WebSockets;
+
+/// <summary>What a user decides about a <see cref="WebSocketClient"/>. Every option has a default that suits a bot.</summary>
+public sealed class WebSocketClientOptions
+{
+    /// <summary>How long a handshake may take before it fails as a transport error. Default: 10 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the client waits for the peer's close frame after sending its own, before it drops the connection.
+    /// Default: 5 seconds.
+    /// </summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The largest inbound message, in bytes. A larger one closes the connection with 1009 and disconnects with
+    /// "message too big"; none of it reaches a handler. Default: 1 MiB.
+    /// </summary>
+    public int MaxMessageSize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How many frames <see cref="WebSocketClient.Cast"/>, <see cref="WebSocketClient.SendAsync"/> and replies may
+    /// queue before they are written. When the queue is full, <c>Cast</c> returns <see langword="false"/> and
+    /// <c>SendAsync</c> waits for room. Default: 1024.
+    /// </summary>
+    public int SendQueueCapacity { get; set; } = 1024;
+
+    /// <summary>
+    /// How many whole inbound messages may wait for a busy handler before the client stops reading from the socket
+    /// (and TCP pushes back on the peer). Default: 16.
+    /// </summary>
+    public int ReceiveQueueCapacity { get; set; } = 16;
+
+    /// <summary>
+    /// The first wait before reconnecting after <see cref="DisconnectResult.Reconnect"/>: the first wait is a random
+    /// time up to this, and each further wait doubles, up to <see cref="MaxReconnectDelay"/>. Default: 1 second.
+    /// </summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between reconnect attempts. Default: 60 seconds.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a connection must hold for the backoff to start again from <see cref="ReconnectDelay"/>. Default: 30 seconds.</summary>
+    public TimeSpan ReconnectResetAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Throws when an option is out of range, naming it.</summary>
+    internal void Validate()
+    {
+        RequirePositive(ConnectTimeout, nameof(ConnectTimeout));
+        RequirePositive(CloseTimeout, nameof(CloseTimeout));
+        RequirePositive(ReconnectDelay, nameof(ReconnectDelay));
+        RequirePositive(MaxReconnectDelay, nameof(MaxReconnectDelay));
+        if (ReconnectResetAfter < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReconnectResetAfter), ReconnectResetAfter, "ReconnectResetAfter may not be negative.");
+        }
+
+        if (MaxReconnectDelay < ReconnectDelay)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxReconnectDelay), MaxReconnectDelay,
+                $"MaxReconnectDelay ({MaxReconnectDelay}) may not be shorter than ReconnectDelay ({ReconnectDelay}).");
+        }
+
+        if (MaxMessageSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxMessageSize), MaxMessageSize, "MaxMessageSize must be at least 1 byte.");
+        }
+
+        if (SendQueueCapacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), SendQueueCapacity, "SendQueueCapacity must be at least 1.");
+        }
+
+        if (ReceiveQueueCapacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReceiveQueueCapacity), ReceiveQueueCapacity, "ReceiveQueueCapacity must be at least 1.");
+        }
+    }
+
+    internal WebSocketClientOptions Clone() => (WebSocketClientOptions)MemberwiseClone();
+
+    private static void RequirePositive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive (or Timeout.InfiniteTimeSpan).");
+        }
+    }
+}
