@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using SlackKit.WebSockets.Generators.Model;
 
 namespace SlackKit.WebSockets.Generators
@@ -47,10 +48,12 @@ namespace SlackKit.WebSockets.Generators
 
         /// <summary>
         /// The model of <paramref name="method"/> as a <paramref name="callback"/> handler, or null when the generator
-        /// cannot call it.
+        /// cannot call it. For <c>[OnInfo]</c>, <paramref name="messageType"/> is the message type (the model's
+        /// rank is left 0 for the caller, who sees the other handlers, to set).
         /// </summary>
-        public static HandlerMethodModel? TryGetModel(IMethodSymbol method, Callback callback)
+        public static HandlerMethodModel? TryGetModel(IMethodSymbol method, Callback callback, out ITypeSymbol? messageType)
         {
+            messageType = null;
             if (method.IsStatic || method.IsGenericMethod || method.MethodKind != MethodKind.Ordinary
                 || method.ReturnsByRef || method.ReturnsByRefReadonly || method.IsAbstract
                 || method.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams))
@@ -70,7 +73,7 @@ namespace SlackKit.WebSockets.Generators
                 parameters.RemoveAt(parameters.Count - 1);
             }
 
-            if (!TryGetInput(callback, parameters, out InputShape input, out ITypeSymbol? messageType))
+            if (!TryGetInput(callback, parameters, out InputShape input, out messageType))
             {
                 return null;
             }
@@ -83,7 +86,22 @@ namespace SlackKit.WebSockets.Generators
                 wrapper,
                 value,
                 messageType is null ? null : Name(messageType),
-                messageType is null ? 0 : Depth(messageType));
+                MessageTypeRank: 0);
+        }
+
+        /// <summary>
+        /// Whether a message of type <paramref name="type"/> also matches <c>is <paramref name="other"/></c>: the
+        /// same type, a base class, or an implemented interface.
+        /// </summary>
+        public static bool IsMatchedBy(ITypeSymbol type, ITypeSymbol other, Compilation compilation)
+        {
+            if (compilation is not CSharpCompilation csharp)
+            {
+                return false;
+            }
+
+            Conversion conversion = csharp.ClassifyConversion(type, other);
+            return conversion.IsIdentity || (conversion.IsImplicit && (conversion.IsReference || conversion.IsBoxing));
         }
 
         /// <summary>What a <paramref name="callback"/> handler may look like, for diagnostics.</summary>
@@ -205,23 +223,6 @@ namespace SlackKit.WebSockets.Generators
             type.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Interface or TypeKind.Enum or TypeKind.Array or TypeKind.Delegate
             && !type.IsRefLikeType
             && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
-
-        /// <summary>How far <paramref name="type"/> is from <c>object</c>: a more derived type is tried first.</summary>
-        private static int Depth(ITypeSymbol type)
-        {
-            if (type.TypeKind == TypeKind.Interface)
-            {
-                return 1 + type.AllInterfaces.Length;
-            }
-
-            int depth = 0;
-            for (ITypeSymbol? t = type.BaseType; t is not null; t = t.BaseType)
-            {
-                depth++;
-            }
-
-            return depth;
-        }
 
         /// <summary>The fully qualified name, as generated code spells it.</summary>
         public static string Name(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);

@@ -155,7 +155,7 @@ namespace SlackKit.WebSockets.Generators
                 List<HandlerMethodModel> handlers = model.Methods
                     .Where(m => m.Callback == Callback.Info)
                     .Select((m, index) => (Method: m, Index: index))
-                    .OrderByDescending(m => m.Method.MessageTypeDepth)
+                    .OrderByDescending(m => m.Method.MessageTypeRank)
                     .ThenBy(m => m.Index)
                     .Select(m => m.Method)
                     .ToList();

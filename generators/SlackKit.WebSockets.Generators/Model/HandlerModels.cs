@@ -29,7 +29,11 @@ namespace SlackKit.WebSockets.Generators.Model
     /// <param name="Wrapper">Whether it returns a task.</param>
     /// <param name="Value">What it returns (in the task).</param>
     /// <param name="MessageType">For <c>[OnInfo]</c>: the fully qualified type of the message.</param>
-    /// <param name="MessageTypeDepth">For <c>[OnInfo]</c>: how derived the message type is, to try the most derived first.</param>
+    /// <param name="MessageTypeRank">
+    /// For <c>[OnInfo]</c>: how many of the class's other <c>[OnInfo]</c> types this one matches too (its base types
+    /// and interfaces among them). A type ranks above each of its supertypes, so trying higher ranks first tries
+    /// the most derived first.
+    /// </param>
     internal sealed record HandlerMethodModel(
         Callback Callback,
         string Name,
@@ -38,5 +42,5 @@ namespace SlackKit.WebSockets.Generators.Model
         ReturnWrapper Wrapper,
         ReturnValue Value,
         string? MessageType,
-        int MessageTypeDepth) : IEquatable<HandlerMethodModel>;
+        int MessageTypeRank) : IEquatable<HandlerMethodModel>;
 }

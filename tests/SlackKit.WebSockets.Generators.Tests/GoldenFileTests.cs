@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+
+namespace SlackKit.WebSockets.Generators.Tests;
+
+/// <summary>
+/// The generated source of each <see cref="HandlerCases"/> entry against its checked-in golden file in Baselines/.
+/// To accept a change of output, run the tests with SKWS_UPDATE_BASELINES=1, then read the diff before committing.
+/// </summary>
+public class GoldenFileTests
+{
+    private static readonly bool Update = Environment.GetEnvironmentVariable("SKWS_UPDATE_BASELINES") == "1";
+
+    [Theory]
+    [MemberData(nameof(HandlerCases.Names), MemberType = typeof(HandlerCases))]
+    public void Generated_source_matches_the_golden_file(string name)
+    {
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(HandlerCases.All[name]);
+
+        Assert.Null(result.Exception);
+        Assert.NotEmpty(result.GeneratedSources);
+        string actual = string.Join("\n// ----\n", result.GeneratedSources
+            .OrderBy(s => s.HintName, StringComparer.Ordinal)
+            .Select(s => $"// {s.HintName}\n{s.SourceText}"));
+
+        string path = Path.Combine(BaselineDirectory(), name + ".g.cs");
+        if (Update)
+        {
+            File.WriteAllText(path, actual);
+            return;
+        }
+
+        Assert.True(File.Exists(path), $"No golden file {path}; run the tests with SKWS_UPDATE_BASELINES=1 to write it.");
+        string expected = File.ReadAllText(path).ReplaceLineEndings("\n");
+        AssertSameLines(expected, actual, path);
+    }
+
+    [Theory]
+    [MemberData(nameof(HandlerCases.Names), MemberType = typeof(HandlerCases))]
+    public void Generated_source_compiles_without_warnings(string name)
+    {
+        (_, Compilation output) = GeneratorHarness.Run(HandlerCases.All[name]);
+
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    [Fact]
+    public void Generated_source_is_deterministic()
+    {
+        string first = GeneratorHarness.Run(HandlerCases.All["AsynchronousShapes"]).Result.GeneratedSources[0].SourceText.ToString();
+        string second = GeneratorHarness.Run(HandlerCases.All["AsynchronousShapes"]).Result.GeneratedSources[0].SourceText.ToString();
+
+        Assert.Equal(first, second);
+    }
+
+    private static void AssertSameLines(string expected, string actual, string path)
+    {
+        string[] expectedLines = expected.Split('\n');
+        string[] actualLines = actual.Split('\n');
+        for (int i = 0; i < Math.Min(expectedLines.Length, actualLines.Length); i++)
+        {
+            Assert.True(expectedLines[i] == actualLines[i],
+                $"{path}:{i + 1} differs.\n expected: {expectedLines[i]}\n   actual: {actualLines[i]}\n(SKWS_UPDATE_BASELINES=1 rewrites the golden files.)");
+        }
+
+        Assert.True(expectedLines.Length == actualLines.Length,
+            $"{path}: expected {expectedLines.Length} lines, generated {actualLines.Length}.");
+    }
+
+    private static string BaselineDirectory([CallerFilePath] string thisFile = "") =>
+        Path.Combine(Path.GetDirectoryName(thisFile)!, "Baselines");
+}
