@@ -51,18 +51,32 @@ namespace SlackKit.WebSockets.Generators
         /// cannot call it. For <c>[OnInfo]</c>, <paramref name="messageType"/> is the message type (the model's
         /// rank is left 0 for the caller, who sees the other handlers, to set).
         /// </summary>
-        public static HandlerMethodModel? TryGetModel(IMethodSymbol method, Callback callback, out ITypeSymbol? messageType)
+        public static HandlerMethodModel? TryGetModel(IMethodSymbol method, Callback callback, out ITypeSymbol? messageType) =>
+            TryGetModel(method, callback, out messageType, out _);
+
+        /// <summary>As <see cref="TryGetModel(IMethodSymbol, Callback, out ITypeSymbol?)"/>, saying what is wrong when it returns null.</summary>
+        public static HandlerMethodModel? TryGetModel(IMethodSymbol method, Callback callback, out ITypeSymbol? messageType, out string? problem)
         {
             messageType = null;
-            if (method.IsStatic || method.IsGenericMethod || method.MethodKind != MethodKind.Ordinary
-                || method.ReturnsByRef || method.ReturnsByRefReadonly || method.IsAbstract
-                || method.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams))
+            problem = method switch
+            {
+                { IsStatic: true } => "a static method has no handler instance to run on",
+                { IsGenericMethod: true } => "a generic method cannot be called without type arguments",
+                { IsAbstract: true } => "an abstract method has no body to call",
+                { ReturnsByRef: true } or { ReturnsByRefReadonly: true } => "a method that returns by reference is not supported",
+                { MethodKind: not MethodKind.Ordinary } => "only ordinary methods can be handlers",
+                _ when method.Parameters.Any(p => p.RefKind != RefKind.None) => "ref, out and in parameters are not supported",
+                _ when method.Parameters.Any(p => p.IsParams) => "a params parameter is not supported",
+                _ => null,
+            };
+            if (problem is not null)
             {
                 return null;
             }
 
             if (!TryGetReturn(method.ReturnType, out ReturnWrapper wrapper, out ReturnValue value) || !ReturnAllowed(callback, wrapper, value))
             {
+                problem = $"it returns {method.ReturnType.ToDisplayString()}";
                 return null;
             }
 
@@ -75,6 +89,9 @@ namespace SlackKit.WebSockets.Generators
 
             if (!TryGetInput(callback, parameters, out InputShape input, out messageType))
             {
+                problem = parameters.Count == 0 && method.Parameters.Length == 0
+                    ? "it takes no parameters"
+                    : $"it takes ({string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString()))})";
                 return null;
             }
 

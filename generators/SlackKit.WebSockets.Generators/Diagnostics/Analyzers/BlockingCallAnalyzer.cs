@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
+{
+    /// <summary>
+    /// SKWS007: a blocking call in the body of a handler method (<c>.Result</c>, <c>.Wait()</c>,
+    /// <c>Thread.Sleep</c>, <c>GetAwaiter().GetResult()</c>): the mailbox waits, and so does every frame behind it.
+    /// Code in a lambda or local function is not reported: it may run elsewhere (Task.Run).
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class BlockingCallAnalyzer : DiagnosticAnalyzer
+    {
+        /// <inheritdoc/>
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(DiagnosticDescriptors.BlockingCall);
+
+        /// <inheritdoc/>
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
+            context.RegisterOperationAction(AnalyzePropertyReference, OperationKind.PropertyReference);
+        }
+
+        private static void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            IMethodSymbol target = ((IInvocationOperation)context.Operation).TargetMethod;
+            string? what = (Owner(target.ContainingType), target.Name) switch
+            {
+                ("System.Threading.Tasks.Task", "Wait" or "WaitAll" or "WaitAny") => $"Task.{target.Name}()",
+                ("System.Threading.Thread", "Sleep") => "Thread.Sleep",
+                (_, "GetResult") when IsAwaiter(target.ContainingType) => "GetAwaiter().GetResult()",
+                _ => null,
+            };
+            Report(context, what);
+        }
+
+        private static void AnalyzePropertyReference(OperationAnalysisContext context)
+        {
+            IPropertySymbol property = ((IPropertyReferenceOperation)context.Operation).Property;
+            string owner = Owner(property.ContainingType);
+            if (property.Name == "Result" && owner is "System.Threading.Tasks.Task<TResult>" or "System.Threading.Tasks.ValueTask<TResult>")
+            {
+                Report(context, ".Result");
+            }
+        }
+
+        private static void Report(OperationAnalysisContext context, string? what)
+        {
+            if (what is not null
+                && !InsideFunction(context.Operation)
+                && context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+                && method.ContainingType is { } type
+                && HandlerSymbols.IsHandlerClass(type)
+                && HandlerSignatures.GetCallbacks(method).Any())
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingCall, context.Operation.Syntax.GetLocation(), what, method.Name));
+            }
+        }
+
+        /// <summary>TaskAwaiter, ValueTaskAwaiter, ConfiguredTaskAwaitable.ConfiguredTaskAwaiter and the like.</summary>
+        private static bool IsAwaiter(INamedTypeSymbol? type) =>
+            type is not null
+            && type.Name.EndsWith("Awaiter", System.StringComparison.Ordinal)
+            && type.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices";
+
+        private static bool InsideFunction(IOperation operation)
+        {
+            for (IOperation? parent = operation.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static string Owner(INamedTypeSymbol? type) => type?.OriginalDefinition.ToDisplayString() ?? string.Empty;
+    }
+}
