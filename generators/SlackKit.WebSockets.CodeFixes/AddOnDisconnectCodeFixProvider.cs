@@ -55,7 +55,7 @@ namespace SlackKit.WebSockets.CodeFixes
             };
             string name = UniqueName(declaration, "OnDisconnect");
             var method = (MethodDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration(
-                $"[global::SlackKit.WebSockets.OnDisconnect]\nprivate global::SlackKit.WebSockets.DisconnectResult {name}(global::SlackKit.WebSockets.DisconnectReason reason) => {result};\n")!;
+                $"\n[global::SlackKit.WebSockets.OnDisconnect]\nprivate global::SlackKit.WebSockets.DisconnectResult {name}(global::SlackKit.WebSockets.DisconnectReason reason) => {result};\n")!;
             method = method.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
             return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(declaration, declaration.AddMembers(method))));
         }

@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using SlackKit.WebSockets.Generators.Model;
 
 namespace SlackKit.WebSockets.Generators.Tests;
 
@@ -59,6 +60,82 @@ public class CachingTests
         IncrementalStepRunReason reason = Assert.Single(result.TrackedSteps[TrackingNames.HandlerModels].SelectMany(s => s.Outputs)).Reason;
         Assert.Equal(IncrementalStepRunReason.Modified, reason);
         Assert.Contains("this.Echo(frame.Payload)", Assert.Single(result.GeneratedSources).SourceText.ToString());
+    }
+
+    [Fact]
+    public void A_new_handler_class_is_New_and_the_others_stay_cached()
+    {
+        CSharpCompilation first = GeneratorHarness.Compile(Handler, Unrelated);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(first);
+        const string Another = """
+            using SlackKit.WebSockets;
+
+            namespace Samples;
+
+            [WebSocketHandler]
+            public partial class Another
+            {
+                [OnBinary] void Data(System.ReadOnlyMemory<byte> data) { }
+            }
+            """;
+
+        GeneratorRunResult result = driver
+            .RunGenerators(first.AddSyntaxTrees(CSharpSyntaxTree.ParseText(Another, GeneratorHarness.ParseOptions, "Another.cs")))
+            .GetRunResult().Results.Single();
+
+        var reasons = result.TrackedSteps[TrackingNames.HandlerModels]
+            .SelectMany(step => step.Outputs)
+            .Select(output => (Name: ((HandlerClassModel?)output.Value)?.FullName, output.Reason))
+            .ToList();
+        Assert.Equal(("Samples.Another", IncrementalStepRunReason.New), Assert.Single(reasons, r => r.Reason == IncrementalStepRunReason.New));
+        Assert.All(reasons.Where(r => r.Name != "Samples.Another"), r => Assert.True(r.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{r.Name}: {r.Reason}"));
+        Assert.Equal(2, result.GeneratedSources.Length);
+    }
+
+    [Theory]
+    [MemberData(nameof(HandlerCases.Names), MemberType = typeof(HandlerCases))]
+    public void No_model_holds_a_symbol_syntax_node_compilation_or_location(string name)
+    {
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(GeneratorHarness.Compile(HandlerCases.All[name]));
+        object[] models = [.. driver.GetRunResult().Results.Single().TrackedSteps[TrackingNames.HandlerModels]
+            .SelectMany(step => step.Outputs)
+            .Select(output => output.Value)];
+
+        Assert.NotEmpty(models);
+        foreach (object model in models)
+        {
+            AssertHoldsNoRoslynObject(model, model.GetType().Name, new HashSet<object>(ReferenceEqualityComparer.Instance));
+        }
+    }
+
+    /// <summary>Walks every field of the model graph (records, arrays, equatable arrays).</summary>
+    private static void AssertHoldsNoRoslynObject(object? value, string path, HashSet<object> seen)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum)
+        {
+            return;
+        }
+
+        Assert.False(value is ISymbol or SyntaxNode or Compilation or Location or SemanticModel or SyntaxTree,
+            $"{path} holds a {value.GetType().Name}");
+        if (!value.GetType().IsValueType && !seen.Add(value))
+        {
+            return;
+        }
+
+        if (value is System.Collections.IEnumerable items)
+        {
+            int i = 0;
+            foreach (object? item in items)
+            {
+                AssertHoldsNoRoslynObject(item, $"{path}[{i++}]", seen);
+            }
+        }
+
+        foreach (System.Reflection.FieldInfo field in value.GetType().GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
+        {
+            AssertHoldsNoRoslynObject(field.GetValue(value), $"{path}.{field.Name}", seen);
+        }
     }
 
     private static GeneratorRunResult RunTwice(string handler, string unrelated, Func<string, string> edit, int treeToEdit)

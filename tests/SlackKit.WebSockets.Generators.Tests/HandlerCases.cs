@@ -119,6 +119,23 @@ public static class HandlerCases
             }
             """,
 
+        // Frame handlers that take nothing but the token, or nothing at all.
+        ["ParameterlessHandlers"] = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using SlackKit.WebSockets;
+
+            namespace Samples;
+
+            [WebSocketHandler]
+            public partial class Quiet
+            {
+                [OnClose] void Closed() { }
+                [OnPing] ValueTask Pinged(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+                [OnDisconnect] DisconnectResult Lost() => DisconnectResult.Ok;
+            }
+            """,
+
         // A handler with no methods: every callback falls back to the contract's default.
         ["NoCallbacks"] = """
             using SlackKit.WebSockets;

@@ -28,15 +28,36 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
         private static void Analyze(SymbolAnalysisContext context)
         {
             var type = (INamedTypeSymbol)context.Symbol;
-            if (!HandlerSymbols.IsHandlerClass(type))
+            if (HandlerSymbols.IsHandlerClass(type) && !IsImplementable(context, type))
             {
                 return;
             }
 
+            // Each type reports its own declarations, so that every diagnostic is local to the symbol analyzed and
+            // the IDE can offer the fix: the handler class itself, and each type that contains one.
+            if (FirstHandlerWithin(type) is not { } handler)
+            {
+                return;
+            }
+
+            foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration
+                    && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.NotPartial, declaration.Identifier.GetLocation(), type.Name, handler.Name));
+                }
+            }
+        }
+
+        /// <summary>Reports SKWS008 for a static or generic handler class; true when the class can be implemented.</summary>
+        private static bool IsImplementable(SymbolAnalysisContext context, INamedTypeSymbol type)
+        {
             if (type.IsStatic)
             {
                 Report(context, type, "a static class has no instance to handle frames; make it an instance class");
-                return;
+                return false;
             }
 
             for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
@@ -46,22 +67,30 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
                     Report(context, type, t.Equals(type, SymbolEqualityComparer.Default)
                         ? "a generic class is not supported; derive a non-generic handler class from it"
                         : $"it is nested in the generic type '{t.Name}'; move it out");
-                    return;
+                    return false;
                 }
             }
 
-            for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+            return true;
+        }
+
+        /// <summary><paramref name="type"/> itself when it is a handler class, else the first handler class nested in it.</summary>
+        private static INamedTypeSymbol? FirstHandlerWithin(INamedTypeSymbol type)
+        {
+            if (HandlerSymbols.IsHandlerClass(type))
             {
-                foreach (SyntaxReference reference in t.DeclaringSyntaxReferences)
+                return type;
+            }
+
+            foreach (INamedTypeSymbol nested in type.GetTypeMembers())
+            {
+                if (FirstHandlerWithin(nested) is { } handler)
                 {
-                    if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration
-                        && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-                    {
-                        context.ReportDiagnostic(Diagnostic.Create(
-                            DiagnosticDescriptors.NotPartial, declaration.Identifier.GetLocation(), t.Name, type.Name));
-                    }
+                    return handler;
                 }
             }
+
+            return null;
         }
 
         private static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, string why) =>
