@@ -186,6 +186,9 @@ public partial class MessageTests
         [OnInfo]
         private Task OnInfo(string note) => RecordAsync(note);
 
+        [OnDisconnect]
+        private DisconnectResult OnDisconnect() => DisconnectResult.Close("test over");
+
         private async Task RecordAsync(string item)
         {
             int running = Interlocked.Increment(ref _running);

@@ -23,8 +23,18 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
         {
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.EnableConcurrentExecution();
-            context.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
-            context.RegisterOperationAction(AnalyzePropertyReference, OperationKind.PropertyReference);
+            // Only handler classes are looked into: operation trees are built for their methods alone, not for
+            // every method of the compilation.
+            context.RegisterSymbolStartAction(
+                start =>
+                {
+                    if (HandlerSymbols.IsHandlerClass((INamedTypeSymbol)start.Symbol))
+                    {
+                        start.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
+                        start.RegisterOperationAction(AnalyzePropertyReference, OperationKind.PropertyReference);
+                    }
+                },
+                SymbolKind.NamedType);
         }
 
         private static void AnalyzeInvocation(OperationAnalysisContext context)
