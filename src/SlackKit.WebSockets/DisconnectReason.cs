@@ -29,6 +29,9 @@ public sealed class DisconnectReason
     /// <summary>The HTTP status of a refused handshake.</summary>
     public HttpStatusCode? HttpStatusCode { get; private init; }
 
+    /// <summary>The wait a refused handshake's <c>Retry-After</c> header asks for (429, 503), or null.</summary>
+    public TimeSpan? RetryAfter { get; private init; }
+
     /// <summary>The HTTP response headers of a refused handshake (empty otherwise).</summary>
     public IReadOnlyDictionary<string, IEnumerable<string>> HttpHeaders { get; private init; } = EmptyHeaders;
 
@@ -63,7 +66,38 @@ public sealed class DisconnectReason
             HttpStatusCode = status,
             HttpHeaders = headers ?? EmptyHeaders,
             Exception = exception,
+            RetryAfter = ParseRetryAfter(headers),
         };
+
+    /// <summary>Retry-After is a number of seconds or an HTTP date (RFC 9110 §10.2.3); anything else is ignored.</summary>
+    private static TimeSpan? ParseRetryAfter(IReadOnlyDictionary<string, IEnumerable<string>>? headers)
+    {
+        if (headers is null)
+        {
+            return null;
+        }
+
+        foreach ((string name, IEnumerable<string> values) in headers)
+        {
+            if (!name.Equals("Retry-After", StringComparison.OrdinalIgnoreCase) || values.FirstOrDefault()?.Trim() is not { } value)
+            {
+                continue;
+            }
+
+            if (long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long seconds))
+            {
+                return TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.MaxValue.TotalSeconds / 2));
+            }
+
+            if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset date))
+            {
+                TimeSpan wait = date - DateTimeOffset.UtcNow;
+                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Nothing arrived within the keepalive timeout after a ping.</summary>
     public static DisconnectReason KeepAliveTimeout(TimeSpan timeout) =>

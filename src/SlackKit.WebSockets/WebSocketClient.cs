@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Threading.Channels;
 using SlackKit.WebSockets.Internal;
 
@@ -18,7 +19,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// <summary>The client whose mailbox the current code runs in, so that a handler calling <see cref="StopAsync"/> does not wait on itself.</summary>
     private static readonly AsyncLocal<WebSocketClient?> s_runningIn = new();
 
-    private readonly Uri _uri;
+    private readonly Func<CancellationToken, ValueTask<Uri>> _url;
     private readonly IWebSocketHandler _handler;
     private readonly WebSocketClientOptions _options;
     private readonly InitResult _init;
@@ -32,9 +33,9 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private long _connectedAt;
     private long _droppedFrames;
 
-    private WebSocketClient(Uri uri, IWebSocketHandler handler, WebSocketClientOptions options, InitResult init)
+    private WebSocketClient(Func<CancellationToken, ValueTask<Uri>> url, IWebSocketHandler handler, WebSocketClientOptions options, InitResult init)
     {
-        _uri = uri;
+        _url = url;
         _handler = handler;
         _options = options;
         _init = init;
@@ -81,12 +82,21 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     public static WebSocketClient Start(Uri url, IWebSocketHandler handler, WebSocketClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(url);
-        ArgumentNullException.ThrowIfNull(handler);
-        if (!url.IsAbsoluteUri || (url.Scheme != "ws" && url.Scheme != "wss"))
-        {
-            throw new ArgumentException($"'{RedactQuery(url.OriginalString)}' is not a WebSocket URL; expected ws://host/path or wss://host/path.", nameof(url));
-        }
+        CheckWebSocketUrl(url, nameof(url));
+        return Start(_ => new ValueTask<Uri>(url), handler, options);
+    }
 
+    /// <summary>
+    /// Starts a client whose URL is asked for anew before every connect attempt: a Slack URL (from
+    /// <c>rtm.connect</c> or <c>apps.connections.open</c>) is good for one connection only. Otherwise as
+    /// <see cref="Start(Uri, IWebSocketHandler, WebSocketClientOptions?)"/>. An exception from
+    /// <paramref name="url"/>, or a URL that is not ws:// or wss://, fails that attempt as a transport error, which
+    /// <c>[OnDisconnect]</c> decides on.
+    /// </summary>
+    public static WebSocketClient Start(Func<CancellationToken, ValueTask<Uri>> url, IWebSocketHandler handler, WebSocketClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(handler);
         options = (options ?? new WebSocketClientOptions()).Clone();
         options.Validate();
 
@@ -244,7 +254,23 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private async ValueTask<TerminateReason?> ConnectOnceAsync()
     {
         SetState(WebSocketClientState.Connecting);
-        (Connection? connection, DisconnectReason? failure) = await Connection.ConnectAsync(_uri, _options, this, _stopping.Token).ConfigureAwait(false);
+        Connection? connection = null;
+        DisconnectReason? failure;
+        Uri url;
+        try
+        {
+            url = await _url(_stopping.Token).ConfigureAwait(false);
+            CheckWebSocketUrl(url, "url");
+        }
+        catch (Exception ex) when (!IsStopCancellation(ex))
+        {
+            url = null!;
+            failure = DisconnectReason.TransportError(new InvalidOperationException($"The URL provider failed: {ex.Message}", ex));
+            SetState(WebSocketClientState.Disconnected);
+            return await DecideAfterDisconnectAsync(failure).ConfigureAwait(false);
+        }
+
+        (connection, failure) = await Connection.ConnectAsync(url, _options, this, _stopping.Token).ConfigureAwait(false);
         if (connection is null)
         {
             SetState(WebSocketClientState.Disconnected);
@@ -274,7 +300,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     {
         try
         {
-            if (connection != _connection || (connection.IsClosing && inbound.Kind != WebSocketFrameKind.Close) || _stopping.IsCancellationRequested)
+            if (connection != _connection || (connection.DropsQueuedFrames && inbound.Kind != WebSocketFrameKind.Close) || _stopping.IsCancellationRequested)
             {
                 return;
             }
@@ -376,20 +402,24 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         DisconnectAction action = decision.Action;
         if (action == DisconnectAction.Default)
         {
-            action = _init == InitResult.Reconnect ? DisconnectAction.Reconnect : DisconnectAction.Terminate;
+            // Contract row 8: a refused 401/403 will be refused again; by default it is not retried.
+            bool unauthorized = reason.HttpStatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+            action = _init == InitResult.Reconnect && !unauthorized ? DisconnectAction.Reconnect : DisconnectAction.Terminate;
             if (action == DisconnectAction.Terminate)
             {
                 return TerminateReason.Closed(reason.Message);
             }
         }
 
+        // Contract row 8: a 429 or 503 with Retry-After waits at least that long, whatever was decided.
+        TimeSpan atLeast = reason.RetryAfter ?? TimeSpan.Zero;
         switch (action)
         {
             case DisconnectAction.Reconnect:
-                ScheduleConnect(_backoff.Next());
+                ScheduleConnect(Max(_backoff.Next(), atLeast));
                 return null;
             case DisconnectAction.ReconnectAfter:
-                ScheduleConnect(decision.Delay);
+                ScheduleConnect(Max(decision.Delay, atLeast));
                 return null;
             case DisconnectAction.Terminate:
                 return TerminateReason.Closed(decision.Reason);
@@ -407,19 +437,29 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             return;
         }
 
-        _ = Task.Delay(delay, _stopping.Token).ContinueWith(
-            static (task, state) =>
+        _ = ConnectWhenDueAsync(Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency), generation);
+    }
+
+    /// <summary>
+    /// Posts the connect once <paramref name="due"/> has passed. A timer may fire a little early; a wait that must be
+    /// "at least" (Retry-After) waits out the remainder.
+    /// </summary>
+    private async Task ConnectWhenDueAsync(long due, int generation)
+    {
+        try
+        {
+            TimeSpan remaining;
+            while ((remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due)) > TimeSpan.Zero)
             {
-                var (client, generation) = ((WebSocketClient, int))state!;
-                if (task.IsCompletedSuccessfully)
-                {
-                    client._mailbox.Writer.TryWrite(Mail.Connect(generation));
-                }
-            },
-            (this, generation),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+                await Task.Delay(remaining + TimeSpan.FromMilliseconds(1), _stopping.Token).ConfigureAwait(false);
+            }
+
+            _mailbox.Writer.TryWrite(Mail.Connect(generation));
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while waiting.
+        }
     }
 
     /// <summary>The stop path: a close handshake if connected, then the client ends as stopped.</summary>
@@ -469,6 +509,16 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
 
         _completion.TrySetResult(reason);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static void CheckWebSocketUrl(Uri url, string paramName)
+    {
+        if (!url.IsAbsoluteUri || (url.Scheme != "ws" && url.Scheme != "wss"))
+        {
+            throw new ArgumentException($"'{RedactQuery(url.OriginalString)}' is not a WebSocket URL; expected ws://host/path or wss://host/path.", paramName);
+        }
     }
 
     private bool IsStopCancellation(Exception ex) => ex is OperationCanceledException && _stopping.IsCancellationRequested;

@@ -43,12 +43,35 @@ public sealed class WebSocketClientOptions
     /// <summary>How long a connection must hold for the backoff to start again from <see cref="ReconnectDelay"/>. Default: 30 seconds.</summary>
     public TimeSpan ReconnectResetAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often to ping the peer (<c>:keepalive</c>). Default: <see cref="Timeout.InfiniteTimeSpan"/>, no pings;
+    /// the client then relies on TCP and the peer to notice a dead connection.
+    /// </summary>
+    public TimeSpan KeepAlive { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// With <see cref="KeepAlive"/> on: when nothing at all (a pong, a message, any frame) arrives within this time of
+    /// a ping, the peer is taken for dead and the client disconnects with "keepalive timeout". Time in which the
+    /// client itself stopped reading, because a handler was behind, does not count. Default: 20 seconds.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Runs before every connect attempt, to set what the handshake sends: request headers
+    /// (<see cref="System.Net.WebSockets.ClientWebSocketOptions.SetRequestHeader"/>), sub-protocols, cookies. A
+    /// token or URL that is good for one use only is fetched anew for each attempt. Proxy, credentials and client
+    /// certificates cannot be set here: the client connects through a handler of its own.
+    /// </summary>
+    public Func<System.Net.WebSockets.ClientWebSocketOptions, CancellationToken, ValueTask>? ConfigureRequest { get; set; }
+
     /// <summary>Throws when an option is out of range, naming it.</summary>
     internal void Validate()
     {
         RequirePositive(ConnectTimeout, nameof(ConnectTimeout));
         RequirePositive(CloseTimeout, nameof(CloseTimeout));
         RequirePositive(ReconnectDelay, nameof(ReconnectDelay));
+        RequirePositive(KeepAlive, nameof(KeepAlive));
+        RequirePositive(KeepAliveTimeout, nameof(KeepAliveTimeout));
         RequirePositive(MaxReconnectDelay, nameof(MaxReconnectDelay));
         if (ReconnectResetAfter < TimeSpan.Zero)
         {

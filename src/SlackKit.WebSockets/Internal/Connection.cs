@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
@@ -29,7 +30,7 @@ internal readonly record struct Inbound(WebSocketFrameKind Kind, byte[]? Buffer,
 /// that puts frames on the wire in the order they were queued, and the close handshake. It knows nothing of
 /// handlers: it reports to its <see cref="IConnectionOwner"/>.
 /// </summary>
-internal sealed class Connection
+internal sealed class Connection : IInboundFrameObserver
 {
     private const int InitialReceiveBufferSize = 4096;
 
@@ -45,11 +46,19 @@ internal sealed class Connection
     private readonly SemaphoreSlim _receiveCredits;
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _endedTokenSource = new();
+    private readonly object _order = new();
+    private readonly Queue<(long MessagesBefore, Inbound Frame)> _pendingControl = new();
+    private long _consumedMessages;
+    private int? _peerCloseCode;
+    private long _stalledSince;
+    private long _lastStallEnded;
     private FrameTapStream? _tap;
     private Task _writer = Task.CompletedTask;
     private volatile DisconnectReason? _closeCause;
     private volatile LocalClose? _localClose;
     private int _closeRequested;
+    private bool _dropQueued;
     private long _dropped;
 
     private Connection(WebSocketClientOptions options, IConnectionOwner owner)
@@ -65,7 +74,7 @@ internal sealed class Connection
         _invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
             // The tap sees the upgraded stream in plain text, so control frames can be written on it.
-            PlaintextStreamFilter = (context, _) => new ValueTask<Stream>(_tap = new FrameTapStream(context.PlaintextStream)),
+            PlaintextStreamFilter = (context, _) => new ValueTask<Stream>(_tap = new FrameTapStream(context.PlaintextStream, new InboundFrameParser(this))),
         });
     }
 
@@ -90,6 +99,11 @@ internal sealed class Connection
         timeout.CancelAfter(options.ConnectTimeout);
         try
         {
+            if (options.ConfigureRequest is { } configure)
+            {
+                await configure(connection._socket.Options, timeout.Token).ConfigureAwait(false);
+            }
+
             await connection._socket.ConnectAsync(uri, connection._invoker, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -102,6 +116,11 @@ internal sealed class Connection
 
         connection._writer = Task.Run(connection.RunWriterAsync, CancellationToken.None);
         _ = Task.Run(connection.RunReceiverAsync, CancellationToken.None);
+        if (options.KeepAlive != Timeout.InfiniteTimeSpan)
+        {
+            _ = Task.Run(connection.RunKeepAliveAsync, CancellationToken.None);
+        }
+
         return (connection, null);
     }
 
@@ -180,8 +199,22 @@ internal sealed class Connection
     /// peer's close is awaited for <see cref="WebSocketClientOptions.CloseTimeout"/>, then the connection is dropped.
     /// <paramref name="cause"/>, when given, is the reason the owner is told (a handler failure, a message too big).
     /// </summary>
-    public void BeginClose(WebSocketFrame closeFrame, DisconnectReason? cause)
+    public void BeginClose(WebSocketFrame closeFrame, DisconnectReason? cause) => BeginClose(closeFrame, cause, dropQueued: true);
+
+    /// <summary>
+    /// Set when the client itself asked for the close (a handler, a cast close frame, a stop): frames already
+    /// received but not yet handled are dropped. A close the connection begins on its own (a message over the
+    /// limit) lets the messages that came before it through.
+    /// </summary>
+    public bool DropsQueuedFrames => Volatile.Read(ref _dropQueued);
+
+    private void BeginClose(WebSocketFrame closeFrame, DisconnectReason? cause, bool dropQueued)
     {
+        if (dropQueued)
+        {
+            Volatile.Write(ref _dropQueued, true);
+        }
+
         if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
         {
             return;
@@ -268,6 +301,15 @@ internal sealed class Connection
 
         await _writer.ConfigureAwait(false);
         DisposeTransport();
+        lock (_order)
+        {
+            while (_pendingControl.TryDequeue(out var pending))
+            {
+                Release(pending.Frame);
+            }
+        }
+
+        _endedTokenSource.Cancel();
         _owner.OnEnded(this, reason);
         _ended.TrySetResult();
     }
@@ -294,14 +336,24 @@ internal sealed class Connection
                 return await OnCloseReceivedAsync(message).ConfigureAwait(false);
             }
 
-            if (holdsCredit && message.Kind != Discarded && !IsClosing)
+            // Data messages and the control frames the parser saw between them go to the owner in arrival order.
+            lock (_order)
             {
-                _owner.OnReceived(this, message with { HoldsCredit = true });
-            }
-            else
-            {
-                Release(message);
-                ReleaseCredit(holdsCredit);
+                _consumedMessages++;
+                if (holdsCredit && message.Kind != Discarded && !IsClosing)
+                {
+                    _owner.OnReceived(this, message with { HoldsCredit = true });
+                }
+                else
+                {
+                    Release(message);
+                    ReleaseCredit(holdsCredit);
+                }
+
+                while (_pendingControl.TryPeek(out var pending) && pending.MessagesBefore <= _consumedMessages)
+                {
+                    _owner.OnReceived(this, _pendingControl.Dequeue().Frame);
+                }
             }
         }
     }
@@ -327,6 +379,9 @@ internal sealed class Connection
             return true;
         }
 
+        // The handler is behind: nothing is read until it catches up, so the peer's silence is ours, not its own
+        // (keepalive does not count it against the peer).
+        Volatile.Write(ref _stalledSince, Stopwatch.GetTimestamp());
         try
         {
             await _receiveCredits.WaitAsync(_closing.Token).ConfigureAwait(false);
@@ -335,6 +390,11 @@ internal sealed class Connection
         catch (OperationCanceledException)
         {
             return false;
+        }
+        finally
+        {
+            Volatile.Write(ref _lastStallEnded, Stopwatch.GetTimestamp());
+            Volatile.Write(ref _stalledSince, 0);
         }
     }
 
@@ -391,7 +451,7 @@ internal sealed class Connection
                 if (keep && total > limit)
                 {
                     // Contract row 14: nothing of a message over the limit reaches a handler.
-                    BeginClose(WebSocketFrame.Close(1009, "message too big"), DisconnectReason.MessageTooBig(total, limit));
+                    BeginClose(WebSocketFrame.Close(1009, "message too big"), DisconnectReason.MessageTooBig(total, limit), dropQueued: false);
                     keep = false;
                     length = 0;
                 }
@@ -448,18 +508,114 @@ internal sealed class Connection
 
     private DisconnectReason DescribeReceiveFailure(Exception ex)
     {
-        if (ex is WebSocketException wse)
+        // ClientWebSocket reports every protocol violation as the same WebSocketException, without saying which;
+        // but the tap saw the close frame it sent (1002, 1007...) and the parser saw what the peer sent.
+        if (ex is WebSocketException && _localClose is null && _tap?.SentCloseCode is { } sent)
         {
-            if (wse.WebSocketErrorCode is WebSocketError.Faulted or WebSocketError.HeaderError or WebSocketError.InvalidMessageType
-                && _socket.CloseStatus is { } sent and not WebSocketCloseStatus.Empty)
+            string what = sent switch
             {
-                // The socket found a protocol violation and closed with a code of its own (1002, 1007...).
-                return DisconnectReason.ProtocolError(wse.Message, (int)sent, wse);
-            }
+                1007 => "the peer sent a text message that is not valid UTF-8",
+                1009 => "the peer sent a message too big for the socket",
+                _ when _peerCloseCode is { } code && !IsValidReceivedCloseCode(code) => $"the peer closed with the invalid code {code}",
+                _ => "the peer sent a frame that breaks RFC 6455",
+            };
+            return DisconnectReason.ProtocolError($"{what}; closed with {sent}", sent, ex);
         }
 
         return DisconnectReason.TransportError(ex);
     }
+
+    /// <summary>Codes a peer may put in a close frame (RFC 6455 §7.4): 1005, 1006 and 1015 never go on the wire.</summary>
+    private static bool IsValidReceivedCloseCode(int code) => WebSocketFrame.IsSendableCloseCode(code);
+
+    /// <summary>A ping or pong the socket answered or swallowed (contract row 4), delivered in arrival order.</summary>
+    void IInboundFrameObserver.OnControlFrame(WebSocketFrameKind kind, ReadOnlySpan<byte> payload, long messagesBefore)
+    {
+        if (kind == WebSocketFrameKind.Close)
+        {
+            // The socket delivers the close itself; only its code is kept, to explain a close the socket rejects.
+            _peerCloseCode = payload.Length >= 2 ? (payload[0] << 8) | payload[1] : null;
+            return;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
+        payload.CopyTo(buffer);
+        var frame = new Inbound(kind, buffer, payload.Length, null, null, HoldsCredit: false);
+        lock (_order)
+        {
+            if (IsClosing)
+            {
+                Release(frame);
+            }
+            else if (messagesBefore <= _consumedMessages)
+            {
+                _owner.OnReceived(this, frame);
+            }
+            else
+            {
+                // A data message that came before it is still being read: it waits its turn.
+                _pendingControl.Enqueue((messagesBefore, frame));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- keepalive
+
+    /// <summary>
+    /// Contract row 9: a ping every <see cref="WebSocketClientOptions.KeepAlive"/>; when nothing at all arrives within
+    /// <see cref="WebSocketClientOptions.KeepAliveTimeout"/> of a ping, the peer is dead and the connection is dropped.
+    /// Time during which the client itself stopped reading (its handler behind) does not count against the peer.
+    /// </summary>
+    private async Task RunKeepAliveAsync()
+    {
+        TimeSpan interval = _options.KeepAlive;
+        TimeSpan timeout = _options.KeepAliveTimeout;
+        CancellationToken ended = _endedTokenSource.Token;
+        long? unanswered = null; // when the first ping not yet followed by anything inbound was sent
+        long nextPing = Stopwatch.GetTimestamp() + ToTicks(interval);
+        try
+        {
+            while (!IsClosing)
+            {
+                long deadline = unanswered is { } since ? Math.Min(nextPing, since + ToTicks(timeout)) : nextPing;
+                TimeSpan wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, ended).ConfigureAwait(false);
+                }
+
+                long now = Stopwatch.GetTimestamp();
+                if (unanswered is { } pingAt)
+                {
+                    bool heard = (_tap?.LastInbound ?? now) >= pingAt;
+                    bool weStalled = Volatile.Read(ref _stalledSince) != 0 || Volatile.Read(ref _lastStallEnded) >= pingAt;
+                    if (heard || weStalled)
+                    {
+                        unanswered = null;
+                    }
+                    else if (now >= pingAt + ToTicks(timeout))
+                    {
+                        _closeCause ??= DisconnectReason.KeepAliveTimeout(timeout);
+                        _socket.Abort();
+                        return;
+                    }
+                }
+
+                if (now >= nextPing)
+                {
+                    await WriteControlAsync(0x9, ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+                    unanswered ??= Stopwatch.GetTimestamp();
+                    nextPing = now + ToTicks(interval);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            // The connection ended (or is ending) under us: the receiver reports why.
+        }
+    }
+
+    private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     // ---------------------------------------------------------------- sending
 

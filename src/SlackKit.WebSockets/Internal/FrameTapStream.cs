@@ -1,17 +1,30 @@
 using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace SlackKit.WebSockets.Internal;
 
 /// <summary>
 /// The connection's stream below <see cref="System.Net.WebSockets.ClientWebSocket"/>, in plain text (after TLS).
-/// <see cref="System.Net.WebSockets.ClientWebSocket"/> has no call that sends a ping or pong with a payload; this
-/// stream writes such control frames itself, between the whole frames the WebSocket writes (it writes each frame
-/// in one call), with one lock serializing the two writers.
+/// <see cref="System.Net.WebSockets.ClientWebSocket"/> answers pings itself, never shows ping or pong frames, and
+/// has no call that sends a ping or pong with a payload. So this stream does both: what is read passes through an
+/// <see cref="InboundFrameParser"/> that sees every control frame (and marks the connection alive), and control
+/// frames are written here, between the whole frames the WebSocket writes (it writes each frame in one call), with
+/// one lock serializing the two writers.
 /// </summary>
-internal sealed class FrameTapStream(Stream inner) : Stream
+internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : Stream
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private long _lastInbound = Stopwatch.GetTimestamp();
+
+    private int _sentCloseCode;
+
+    /// <summary>The code of the close frame written on this stream (by the socket or by the client), if any.</summary>
+    public int? SentCloseCode => Volatile.Read(ref _sentCloseCode) is var code and not 0 ? code : null;
+
+    /// <summary>When bytes last arrived from the peer (a <see cref="Stopwatch"/> timestamp): any frame is a sign of life.</summary>
+    public long LastInbound => Volatile.Read(ref _lastInbound);
 
     /// <summary>Writes one masked control frame (RFC 6455 §5.3: every client frame is masked).</summary>
     public async ValueTask WriteControlFrameAsync(byte opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
@@ -44,6 +57,7 @@ internal sealed class FrameTapStream(Stream inner) : Stream
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            NoteClose(buffer.Span);
             await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -60,6 +74,7 @@ internal sealed class FrameTapStream(Stream inner) : Stream
         _writeLock.Wait();
         try
         {
+            NoteClose(buffer.AsSpan(offset, count));
             inner.Write(buffer, offset, count);
         }
         finally
@@ -68,13 +83,43 @@ internal sealed class FrameTapStream(Stream inner) : Stream
         }
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(buffer, cancellationToken);
+    /// <summary>
+    /// Every write is one whole frame, masked (RFC 6455 §5.3); a close frame's code is kept. The socket closes with
+    /// 1002 or 1007 on a protocol violation without saying so, and this is how the client learns which.
+    /// </summary>
+    private void NoteClose(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length >= 8 && (frame[0] & 0x0F) == 0x8 && (frame[1] & 0x7F) >= 2 && (frame[1] & 0x80) != 0)
+        {
+            int code = ((frame[6] ^ frame[2]) << 8) | (frame[7] ^ frame[3]);
+            Volatile.Write(ref _sentCloseCode, code);
+        }
+    }
+
+    // A pooled builder: a read that waits for the peer allocates nothing in steady state.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        int read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return Observed(buffer.Span, read);
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.ReadAsync(buffer, offset, count, cancellationToken);
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) =>
+        Observed(buffer.AsSpan(offset, count), inner.Read(buffer, offset, count));
+
+    private int Observed(ReadOnlySpan<byte> buffer, int read)
+    {
+        if (read > 0)
+        {
+            Volatile.Write(ref _lastInbound, Stopwatch.GetTimestamp());
+            parser.Observe(buffer[..read]);
+        }
+
+        return read;
+    }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 

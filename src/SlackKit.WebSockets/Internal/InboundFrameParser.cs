@@ -1,0 +1,150 @@
+namespace SlackKit.WebSockets.Internal;
+
+/// <summary>What <see cref="InboundFrameParser"/> reports.</summary>
+internal interface IInboundFrameObserver
+{
+    /// <summary>
+    /// A ping, pong or close frame arrived whole. <paramref name="messagesBefore"/> is how many data messages were complete before
+    /// it, so that it can be delivered in arrival order with them.
+    /// </summary>
+    void OnControlFrame(WebSocketFrameKind kind, ReadOnlySpan<byte> payload, long messagesBefore);
+}
+
+/// <summary>
+/// Follows the bytes the server sends, as <see cref="System.Net.WebSockets.ClientWebSocket"/> reads them: first the
+/// HTTP response, then frames (RFC 6455 §5.2). It only watches: it finds the ping and pong frames that
+/// <c>ClientWebSocket</c> answers and hides, and counts complete data messages. A stream it cannot follow (a
+/// malformed header) is the socket's to reject; the parser stops watching.
+/// </summary>
+internal sealed class InboundFrameParser(IInboundFrameObserver observer)
+{
+    private readonly byte[] _header = new byte[14];
+    private readonly byte[] _control = new byte[WebSocketFrame.MaxControlPayloadLength];
+    private State _state = State.HttpResponse;
+    private uint _last4;
+    private int _headerLength;
+    private int _headerNeeded = 2;
+    private long _payloadLeft;
+    private int _controlLength;
+    private byte _opcode;
+    private bool _fin;
+    private long _messages;
+
+    private enum State
+    {
+        HttpResponse,
+        Header,
+        Payload,
+        Lost,
+    }
+
+    /// <summary>Complete data messages seen so far.</summary>
+    public long Messages => _messages;
+
+    public void Observe(ReadOnlySpan<byte> data)
+    {
+        int i = 0;
+        while (i < data.Length)
+        {
+            switch (_state)
+            {
+                case State.HttpResponse:
+                    // The response ends with an empty line; what follows in the same read is already frames.
+                    _last4 = (_last4 << 8) | data[i++];
+                    if (_last4 == 0x0D0A0D0A)
+                    {
+                        _state = State.Header;
+                    }
+
+                    break;
+                case State.Header:
+                    _header[_headerLength++] = data[i++];
+                    if (_headerLength == _headerNeeded && !ReadHeader())
+                    {
+                        _state = State.Lost;
+                        return;
+                    }
+
+                    break;
+                case State.Payload:
+                    int take = (int)Math.Min(_payloadLeft, data.Length - i);
+                    if (IsControl && _controlLength + take <= _control.Length)
+                    {
+                        data.Slice(i, take).CopyTo(_control.AsSpan(_controlLength));
+                        _controlLength += take;
+                    }
+
+                    i += take;
+                    _payloadLeft -= take;
+                    if (_payloadLeft == 0)
+                    {
+                        EndFrame();
+                    }
+
+                    break;
+                default:
+                    return;
+            }
+        }
+    }
+
+    private bool IsControl => (_opcode & 0x8) != 0;
+
+    /// <summary>Called each time the header has the bytes asked for; asks for more, or starts the payload.</summary>
+    private bool ReadHeader()
+    {
+        bool masked = (_header[1] & 0x80) != 0;
+        int length7 = _header[1] & 0x7F;
+        int extended = length7 == 126 ? 2 : length7 == 127 ? 8 : 0;
+        int needed = 2 + extended + (masked ? 4 : 0);
+        if (_headerLength < needed)
+        {
+            _headerNeeded = needed;
+            return true;
+        }
+
+        _fin = (_header[0] & 0x80) != 0;
+        _opcode = (byte)(_header[0] & 0x0F);
+        _payloadLeft = extended switch
+        {
+            2 => (_header[2] << 8) | _header[3],
+            8 => (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(2, 8)),
+            _ => length7,
+        };
+        if (_payloadLeft < 0 || (IsControl && _payloadLeft > WebSocketFrame.MaxControlPayloadLength) || masked)
+        {
+            return false; // a protocol violation: the socket fails the connection
+        }
+
+        _headerLength = 0;
+        _headerNeeded = 2;
+        _controlLength = 0;
+        _state = State.Payload;
+        if (_payloadLeft == 0)
+        {
+            EndFrame();
+        }
+
+        return true;
+    }
+
+    private void EndFrame()
+    {
+        _state = State.Header;
+        switch (_opcode)
+        {
+            case 0x0 or 0x1 or 0x2 when _fin:
+                _messages++;
+                break;
+            case 0x9:
+                observer.OnControlFrame(WebSocketFrameKind.Ping, _control.AsSpan(0, _controlLength), _messages);
+                break;
+            case 0xA:
+                observer.OnControlFrame(WebSocketFrameKind.Pong, _control.AsSpan(0, _controlLength), _messages);
+                break;
+            case 0x8:
+                observer.OnControlFrame(WebSocketFrameKind.Close, _control.AsSpan(0, _controlLength), _messages);
+                break;
+        }
+    }
+}
