@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SlackKit.WebSockets.Internal;
 
 namespace SlackKit.WebSockets;
@@ -24,6 +26,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private readonly WebSocketClientOptions _options;
     private readonly InitResult _init;
     private readonly Backoff _backoff;
+    private readonly ILogger _logger;
     private readonly Channel<Mail> _mailbox = Channel.CreateUnbounded<Mail>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<TerminateReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,6 +35,8 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private int _connectGeneration;
     private long _connectedAt;
     private long _droppedFrames;
+    private int _attempts;
+    private string _endpoint = string.Empty;
 
     private WebSocketClient(Func<CancellationToken, ValueTask<Uri>> url, IWebSocketHandler handler, WebSocketClientOptions options, InitResult init)
     {
@@ -40,6 +45,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         _options = options;
         _init = init;
         _backoff = new Backoff(options.ReconnectDelay, options.MaxReconnectDelay, Random.Shared);
+        _logger = (ILogger?)options.LoggerFactory?.CreateLogger<WebSocketClient>() ?? NullLogger.Instance;
     }
 
     /// <summary>Where the client is in its lifecycle.</summary>
@@ -261,6 +267,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         {
             url = await _url(_stopping.Token).ConfigureAwait(false);
             CheckWebSocketUrl(url, "url");
+            _endpoint = Log.Endpoint(url);
         }
         catch (Exception ex) when (!IsStopCancellation(ex))
         {
@@ -270,15 +277,24 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             return await DecideAfterDisconnectAsync(failure).ConfigureAwait(false);
         }
 
+        if (_attempts++ > 0)
+        {
+            ClientMetrics.Reconnects.Add(1);
+        }
+
+        Log.Connecting(_logger, _endpoint);
         (connection, failure) = await Connection.ConnectAsync(url, _options, this, _stopping.Token).ConfigureAwait(false);
         if (connection is null)
         {
+            Log.Disconnected(_logger, _endpoint, failure!.Message);
             SetState(WebSocketClientState.Disconnected);
             return await DecideAfterDisconnectAsync(failure!).ConfigureAwait(false);
         }
 
         _connection = connection;
         _connectedAt = Stopwatch.GetTimestamp();
+        ClientMetrics.Connections.Add(1);
+        Log.Connected(_logger, _endpoint);
         SetState(WebSocketClientState.Connected);
         // Contract row 2: OnConnect runs before any frame of this connection is delivered; frames wait in the mailbox.
         HandlerResult result;
@@ -288,6 +304,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
         catch (Exception ex) when (!IsStopCancellation(ex))
         {
+            Log.HandlerFailed(_logger, "OnConnect", ex);
             connection.BeginClose(WebSocketFrame.Close(1011), DisconnectReason.HandlerFailure(ex));
             return null;
         }
@@ -313,6 +330,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             catch (Exception ex) when (!IsStopCancellation(ex))
             {
                 // Contract row 12: close with 1011; OnDisconnect gets the failure.
+                Log.HandlerFailed(_logger, "On" + inbound.Kind, ex);
                 connection.BeginClose(WebSocketFrame.Close(1011), DisconnectReason.HandlerFailure(ex));
                 return;
             }
@@ -335,6 +353,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
         catch (Exception ex) when (!IsStopCancellation(ex))
         {
+            Log.HandlerFailed(_logger, "OnInfo", ex);
             if (connection is null)
             {
                 // No connection to close: a failing handler ends the client, as a failing OnDisconnect does.
@@ -359,6 +378,8 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
                 if (connection is null || !await connection.EnqueueAsync(result.Frame, written: null, CancellationToken.None).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref _droppedFrames);
+                    ClientMetrics.FramesDropped.Add(1);
+                    Log.ReplyDropped(_logger);
                 }
 
                 break;
@@ -371,7 +392,8 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private async ValueTask<TerminateReason?> OnConnectionEndedAsync(Connection connection, DisconnectReason reason)
     {
         _connection = null;
-        Interlocked.Add(ref _droppedFrames, connection.DroppedFrames);
+        CountDropped(connection);
+        Log.Disconnected(_logger, _endpoint, reason.Message);
         SetState(WebSocketClientState.Disconnected);
         if (Stopwatch.GetElapsedTime(_connectedAt) >= _options.ReconnectResetAfter)
         {
@@ -391,6 +413,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
         catch (Exception ex) when (!IsStopCancellation(ex))
         {
+            Log.OnDisconnectFailed(_logger, ex);
             return TerminateReason.Failed(ex); // contract row 12: an exception from OnDisconnect ends the client
         }
 
@@ -431,6 +454,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private void ScheduleConnect(TimeSpan delay)
     {
         int generation = Interlocked.Increment(ref _connectGeneration);
+        Log.ReconnectScheduled(_logger, delay);
         if (delay <= TimeSpan.Zero)
         {
             _mailbox.Writer.TryWrite(Mail.Connect(generation));
@@ -469,8 +493,8 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         {
             connection.BeginClose(WebSocketFrame.Close(1000), cause: null);
             await connection.Ended.ConfigureAwait(false); // bounded by CloseTimeout
-            Interlocked.Add(ref _droppedFrames, connection.DroppedFrames);
             _connection = null;
+            CountDropped(connection);
         }
 
         return TerminateReason.Stopped;
@@ -505,10 +529,24 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
         catch (Exception ex)
         {
+            Log.OnTerminateFailed(_logger, ex);
             reason = TerminateReason.Failed(ex);
         }
 
+        Log.Terminated(_logger, reason.ToString());
         _completion.TrySetResult(reason);
+    }
+
+    /// <summary>Frames accepted but never written are counted and logged, not silently lost.</summary>
+    private void CountDropped(Connection connection)
+    {
+        ClientMetrics.Connections.Add(-1);
+        if (connection.DroppedFrames is > 0 and var dropped)
+        {
+            Interlocked.Add(ref _droppedFrames, dropped);
+            ClientMetrics.FramesDropped.Add(dropped);
+            Log.FramesDropped(_logger, dropped);
+        }
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

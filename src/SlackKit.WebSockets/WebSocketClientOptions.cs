@@ -64,6 +64,12 @@ public sealed class WebSocketClientOptions
     /// </summary>
     public Func<System.Net.WebSockets.ClientWebSocketOptions, CancellationToken, ValueTask>? ConfigureRequest { get; set; }
 
+    /// <summary>
+    /// Where the client logs its lifecycle (category <c>SlackKit.WebSockets.WebSocketClient</c>). Default: no logging.
+    /// A URL's query string, where Slack puts its one-time ticket, is never logged.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>Throws when an option is out of range, naming it.</summary>
     internal void Validate()
     {

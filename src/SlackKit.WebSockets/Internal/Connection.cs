@@ -342,6 +342,8 @@ internal sealed class Connection : IInboundFrameObserver
                 _consumedMessages++;
                 if (holdsCredit && message.Kind != Discarded && !IsClosing)
                 {
+                    ClientMetrics.MessagesReceived.Add(1, ClientMetrics.Kind(message.Kind));
+                    ClientMetrics.BytesReceived.Add(message.Length);
                     _owner.OnReceived(this, message with { HoldsCredit = true });
                 }
                 else
@@ -538,6 +540,7 @@ internal sealed class Connection : IInboundFrameObserver
             return;
         }
 
+        ClientMetrics.MessagesReceived.Add(1, ClientMetrics.Kind(kind));
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
         payload.CopyTo(buffer);
         var frame = new Inbound(kind, buffer, payload.Length, null, null, HoldsCredit: false);
@@ -642,7 +645,9 @@ internal sealed class Connection : IInboundFrameObserver
 
                 try
                 {
-                    await WriteFrameAsync(item.Frame).ConfigureAwait(false);
+                    int bytes = await WriteFrameAsync(item.Frame).ConfigureAwait(false);
+                    ClientMetrics.MessagesSent.Add(1, ClientMetrics.Kind(item.Frame.Kind));
+                    ClientMetrics.BytesSent.Add(bytes);
                     item.Written?.TrySetResult();
                 }
                 catch (Exception ex)
@@ -673,7 +678,8 @@ internal sealed class Connection : IInboundFrameObserver
             "The connection ended before the frame was written.", cause));
     }
 
-    private async ValueTask WriteFrameAsync(WebSocketFrame frame)
+    /// <summary>Writes one frame; returns its payload size, for the metrics.</summary>
+    private async ValueTask<int> WriteFrameAsync(WebSocketFrame frame)
     {
         switch (frame.Kind)
         {
@@ -683,13 +689,13 @@ internal sealed class Connection : IInboundFrameObserver
                 {
                     int count = Encoding.UTF8.GetBytes(text, encoded);
                     await _socket.SendAsync(encoded.AsMemory(0, count), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    return count;
                 }
                 finally
                 {
                     ArrayPool<byte>.Shared.Return(encoded);
                 }
 
-                break;
             case WebSocketFrameKind.Text:
                 await _socket.SendAsync(frame.RawPayload, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                 break;
@@ -706,6 +712,8 @@ internal sealed class Connection : IInboundFrameObserver
                 await WriteCloseAsync(frame).ConfigureAwait(false);
                 break;
         }
+
+        return frame.RawPayload.Length;
     }
 
     private ValueTask WriteControlAsync(byte opcode, ReadOnlyMemory<byte> payload)

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace SlackKit.WebSockets.Internal;
+
+/// <summary>
+/// What the client logs (source-generated LoggerMessage: no allocation when the level is off). An endpoint is always
+/// scheme://host:port/path: a query string, where Slack puts its one-time ticket, is never logged.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Connecting to {Endpoint}")]
+    public static partial void Connecting(ILogger logger, string endpoint);
+
+    [LoggerMessage(2, LogLevel.Information, "Connected to {Endpoint}")]
+    public static partial void Connected(ILogger logger, string endpoint);
+
+    [LoggerMessage(3, LogLevel.Information, "Disconnected from {Endpoint}: {Reason}")]
+    public static partial void Disconnected(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(4, LogLevel.Information, "Reconnecting in {Delay}")]
+    public static partial void ReconnectScheduled(ILogger logger, TimeSpan delay);
+
+    [LoggerMessage(5, LogLevel.Warning, "{Count} frame(s) accepted for sending were not written before the connection ended")]
+    public static partial void FramesDropped(ILogger logger, long count);
+
+    [LoggerMessage(6, LogLevel.Error, "The {Callback} handler threw; the connection is closed with 1011")]
+    public static partial void HandlerFailed(ILogger logger, string callback, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Error, "OnDisconnect threw; the client terminates")]
+    public static partial void OnDisconnectFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Information, "Terminated: {Reason}")]
+    public static partial void Terminated(ILogger logger, string reason);
+
+    [LoggerMessage(9, LogLevel.Warning, "A reply from a handler was not sent: the client is not connected")]
+    public static partial void ReplyDropped(ILogger logger);
+
+    [LoggerMessage(10, LogLevel.Error, "OnTerminate threw; Completion ends as failed")]
+    public static partial void OnTerminateFailed(ILogger logger, Exception exception);
+
+    /// <summary>scheme://host:port/path: no user info, no query, no fragment.</summary>
+    public static string Endpoint(Uri url) => $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
+}

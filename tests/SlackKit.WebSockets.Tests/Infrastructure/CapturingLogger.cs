@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace SlackKit.WebSockets.Tests.Infrastructure;
+
+/// <summary>An ILoggerProvider that keeps every entry: level, event id, formatted message and exception.</summary>
+internal sealed class CapturingLogger : ILoggerProvider, ILogger
+{
+    private readonly ConcurrentQueue<(LogLevel Level, EventId Id, string Message, Exception? Exception)> _entries = new();
+
+    public (LogLevel Level, EventId Id, string Message, Exception? Exception)[] Entries => [.. _entries];
+
+    public ILoggerFactory Factory() => LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(this));
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        _entries.Enqueue((logLevel, eventId, formatter(state, exception) + " " + string.Join(" ", (state as IEnumerable<KeyValuePair<string, object?>>)?.Select(kv => $"{kv.Key}={kv.Value}") ?? []), exception));
+
+    public void Dispose()
+    {
+    }
+}
