@@ -4,7 +4,7 @@ namespace SlackKit.WebSockets.Tests.Infrastructure;
 /// What happened, in order, from any thread; a test waits for the events it expects, with a timeout that only fails
 /// the test (no sleeps).
 /// </summary>
-internal sealed class Recorder
+public sealed class Recorder
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
