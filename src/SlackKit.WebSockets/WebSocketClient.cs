@@ -202,6 +202,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
 
     private async Task RunAsync()
     {
+        Interlocked.Increment(ref Live.Mailboxes);
         s_runningIn.Value = this;
         TerminateReason? end = null;
         try
@@ -470,6 +471,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// </summary>
     private async Task ConnectWhenDueAsync(long due, int generation)
     {
+        Interlocked.Increment(ref Live.ReconnectTimers);
         try
         {
             TimeSpan remaining;
@@ -483,6 +485,10 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         catch (OperationCanceledException)
         {
             // Stopped while waiting.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref Live.ReconnectTimers);
         }
     }
 
@@ -534,6 +540,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
 
         Log.Terminated(_logger, reason.ToString());
+        Interlocked.Decrement(ref Live.Mailboxes);
         _completion.TrySetResult(reason);
     }
 

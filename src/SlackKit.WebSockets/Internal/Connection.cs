@@ -63,6 +63,7 @@ internal sealed class Connection : IInboundFrameObserver
 
     private Connection(WebSocketClientOptions options, IConnectionOwner owner)
     {
+        Interlocked.Increment(ref Live.Connections);
         _options = options;
         _owner = owner;
         _room = new SemaphoreSlim(options.SendQueueCapacity, options.SendQueueCapacity);
@@ -246,16 +247,19 @@ internal sealed class Connection : IInboundFrameObserver
 
     private async Task AbortAfterAsync(TimeSpan delay)
     {
+        Interlocked.Increment(ref Live.CloseTimers);
         try
         {
-            await Task.WhenAny(_ended.Task, Task.Delay(delay)).ConfigureAwait(false);
+            await Task.Delay(delay, _endedTokenSource.Token).ConfigureAwait(false);
+            _socket.Abort();
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection ended first: the peer answered in time.
         }
         finally
         {
-            if (!_ended.Task.IsCompleted)
-            {
-                _socket.Abort();
-            }
+            Interlocked.Decrement(ref Live.CloseTimers);
         }
     }
 
@@ -280,6 +284,7 @@ internal sealed class Connection : IInboundFrameObserver
 
     private async Task RunReceiverAsync()
     {
+        Interlocked.Increment(ref Live.Receivers);
         DisconnectReason reason;
         try
         {
@@ -310,6 +315,7 @@ internal sealed class Connection : IInboundFrameObserver
         }
 
         _endedTokenSource.Cancel();
+        Interlocked.Decrement(ref Live.Receivers);
         _owner.OnEnded(this, reason);
         _ended.TrySetResult();
     }
@@ -576,6 +582,7 @@ internal sealed class Connection : IInboundFrameObserver
         CancellationToken ended = _endedTokenSource.Token;
         long? unanswered = null; // when the first ping not yet followed by anything inbound was sent
         long nextPing = Stopwatch.GetTimestamp() + ToTicks(interval);
+        Interlocked.Increment(ref Live.KeepAlives);
         try
         {
             while (!IsClosing)
@@ -616,6 +623,10 @@ internal sealed class Connection : IInboundFrameObserver
         {
             // The connection ended (or is ending) under us: the receiver reports why.
         }
+        finally
+        {
+            Interlocked.Decrement(ref Live.KeepAlives);
+        }
     }
 
     private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
@@ -625,6 +636,7 @@ internal sealed class Connection : IInboundFrameObserver
     /// <summary>The one writer: frames go on the wire in the order they were queued, never interleaved.</summary>
     private async Task RunWriterAsync()
     {
+        Interlocked.Increment(ref Live.Writers);
         ChannelReader<Outbound> reader = _outbound.Reader;
         Exception? failure = null;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -665,6 +677,8 @@ internal sealed class Connection : IInboundFrameObserver
                 }
             }
         }
+
+        Interlocked.Decrement(ref Live.Writers);
     }
 
     private void Drop(in Outbound item, Exception? cause)
@@ -747,6 +761,7 @@ internal sealed class Connection : IInboundFrameObserver
     {
         _socket.Dispose();
         _invoker.Dispose();
+        Interlocked.Decrement(ref Live.Connections);
     }
 
     /// <summary>The close frame this client sent first.</summary>
