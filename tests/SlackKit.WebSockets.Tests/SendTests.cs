@@ -61,6 +61,89 @@ public class SendTests
     }
 
     [Fact]
+    public async Task When_the_send_queue_is_full_Cast_returns_false_and_SendAsync_waits_for_room()
+    {
+        var recorder = new Recorder();
+        var drain = new TaskCompletionSource();
+        int received = 0;
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            await connection.AcceptAsync();
+            await drain.Task.WaitAsync(Recorder.Timeout); // reads nothing until told: the client's writer blocks
+            while (await connection.ReadFrameAsync() is { Opcode: 0x2 })
+            {
+                Interlocked.Increment(ref received);
+            }
+        });
+        await using WebSocketClient client = WebSocketClient.Start(peer.Url, new RecordingHandler(recorder), new WebSocketClientOptions { SendQueueCapacity = 4 });
+        await recorder.WaitForAsync("connect");
+        // 16 MiB frames: the first fills loopback's socket buffers and blocks the writer; the queue holds four in all.
+        byte[] big = new byte[16 * 1024 * 1024];
+
+        bool[] cast = [.. Enumerable.Range(0, 5).Select(_ => client.Cast(WebSocketFrame.Binary(big)))];
+        Task waiting = client.SendAsync(WebSocketFrame.Binary(big));
+        bool waitedBeforeDrain = !waiting.IsCompleted;
+        drain.SetResult();
+        await waiting.WaitAsync(Recorder.Timeout);
+
+        Assert.Equal([true, true, true, true, false], cast);
+        Assert.True(waitedBeforeDrain);
+    }
+
+    [Fact]
+    public async Task Frames_from_many_threads_and_control_frames_are_never_interleaved_on_the_wire()
+    {
+        const int Threads = 3;
+        const int PerThread = 20;
+        const int Pings = 60;
+        var recorder = new Recorder();
+        var frames = new ConcurrentQueue<(byte Opcode, byte[] Payload)>();
+        var done = new TaskCompletionSource();
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            await connection.AcceptAsync();
+            while (await connection.ReadFrameAsync() is { } frame)
+            {
+                frames.Enqueue(frame);
+                if (frames.Count == (Threads * PerThread) + Pings)
+                {
+                    done.TrySetResult();
+                }
+            }
+        });
+        await using WebSocketClient client = WebSocketClient.Start(peer.Url, new RecordingHandler(recorder));
+        await recorder.WaitForAsync("connect");
+
+        // Large frames (several TCP writes each) from three threads, while a fourth casts pings with payloads.
+        Task[] senders = [.. Enumerable.Range(0, Threads).Select(thread => Task.Run(async () =>
+        {
+            byte[] payload = new byte[100_000];
+            payload.AsSpan().Fill((byte)(thread + 1));
+            for (int i = 0; i < PerThread; i++)
+            {
+                await client.SendAsync(WebSocketFrame.Binary(payload));
+            }
+        }))];
+        Task pinger = Task.Run(() =>
+        {
+            for (int i = 0; i < Pings; i++)
+            {
+                while (!client.Cast(WebSocketFrame.Ping(System.Text.Encoding.ASCII.GetBytes($"p{i}"))))
+                {
+                    Thread.Yield();
+                }
+            }
+        });
+        await Task.WhenAll([.. senders, pinger]);
+        await done.Task.WaitAsync(Recorder.Timeout);
+
+        (byte Opcode, byte[] Payload)[] seen = [.. frames];
+        Assert.Equal(Threads * PerThread, seen.Count(f => f.Opcode == 0x2));
+        Assert.All(seen.Where(f => f.Opcode == 0x2), f => Assert.True(f.Payload.Length == 100_000 && f.Payload.All(b => b == f.Payload[0])));
+        Assert.Equal(Enumerable.Range(0, Pings).Select(i => $"p{i}"), seen.Where(f => f.Opcode == 0x9).Select(f => System.Text.Encoding.ASCII.GetString(f.Payload)));
+    }
+
+    [Fact]
     public async Task SendAsync_completes_once_the_frame_is_written()
     {
         var serverGot = new TaskCompletionSource<Message>();
