@@ -307,6 +307,28 @@ public partial class MisbehavingPeerTests
     }
 
     [Fact]
+    public async Task A_handshake_never_answered_fails_after_ConnectTimeout_as_a_transport_error()
+    {
+        var recorder = new Recorder();
+        var release = new TaskCompletionSource();
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            await connection.ReadRequestAsync();
+            await release.Task.WaitAsync(Recorder.Timeout); // and never answers
+        });
+        var handler = new RecordingHandler(recorder);
+
+        WebSocketClient client = WebSocketClient.Start(peer.Url, handler, new WebSocketClientOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+        await client.Completion.WaitAsync(Recorder.Timeout);
+        release.SetResult();
+
+        Assert.Equal(DisconnectKind.TransportError, handler.LastDisconnect!.Kind);
+        var timeout = Assert.IsType<TimeoutException>(handler.LastDisconnect.Exception);
+        Assert.Contains("ConnectTimeout", timeout.Message);
+        Assert.DoesNotContain("connect", recorder.Events);
+    }
+
+    [Fact]
     public async Task A_peer_that_never_answers_our_close_is_dropped_after_CloseTimeout()
     {
         var recorder = new Recorder();
