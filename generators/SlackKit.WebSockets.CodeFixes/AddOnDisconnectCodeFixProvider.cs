@@ -1,10 +1,7 @@
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,46 +15,28 @@ namespace SlackKit.WebSockets.CodeFixes
     /// behaviour is the same and now written down where it can be changed.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddOnDisconnectCodeFixProvider)), Shared]
-    public sealed class AddOnDisconnectCodeFixProvider : CodeFixProvider
+    public sealed class AddOnDisconnectCodeFixProvider : NodeCodeFixProvider<ClassDeclarationSyntax>
     {
         /// <inheritdoc/>
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("SKWS001");
 
         /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+        protected override string Title(ClassDeclarationSyntax node) => "Add an [OnDisconnect] method that keeps today's behaviour";
 
         /// <inheritdoc/>
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        protected override SyntaxNode Fix(ClassDeclarationSyntax node, Diagnostic diagnostic)
         {
-            SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root?.FindToken(context.Span.Start).Parent?.FirstAncestorOrSelf<ClassDeclarationSyntax>() is not { } declaration)
-            {
-                return;
-            }
-
-            Diagnostic diagnostic = context.Diagnostics[0];
+            // The analyzer says, in the "InitResult" property, what the client does today.
             diagnostic.Properties.TryGetValue("InitResult", out string? init);
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Add an [OnDisconnect] method that keeps today's behaviour",
-                    cancellationToken => AddMethodAsync(context.Document, root, declaration, init, cancellationToken),
-                    equivalenceKey: nameof(AddOnDisconnectCodeFixProvider)),
-                diagnostic);
-        }
-
-        private static Task<Document> AddMethodAsync(Document document, SyntaxNode root, ClassDeclarationSyntax declaration, string? init, CancellationToken cancellationToken)
-        {
             string result = init switch
             {
                 "Reconnect" => "global::SlackKit.WebSockets.DisconnectResult.Reconnect",
                 "Ok" or "Once" => "global::SlackKit.WebSockets.DisconnectResult.Close(reason.Message)",
                 _ => "global::SlackKit.WebSockets.DisconnectResult.Default",
             };
-            string name = UniqueName(declaration, "OnDisconnect");
             var method = (MethodDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration(
-                $"\n[global::SlackKit.WebSockets.OnDisconnect]\nprivate global::SlackKit.WebSockets.DisconnectResult {name}(global::SlackKit.WebSockets.DisconnectReason reason) => {result};\n")!;
-            method = method.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
-            return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(declaration, declaration.AddMembers(method))));
+                $"\n[global::SlackKit.WebSockets.OnDisconnect]\nprivate global::SlackKit.WebSockets.DisconnectResult {UniqueName(node, "OnDisconnect")}(global::SlackKit.WebSockets.DisconnectReason reason) => {result};\n")!;
+            return node.AddMembers(method.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation));
         }
 
         private static string UniqueName(ClassDeclarationSyntax declaration, string name)

@@ -1,9 +1,6 @@
 using System.Collections.Immutable;
 using System.Composition;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,40 +14,23 @@ namespace SlackKit.WebSockets.CodeFixes
     /// the generator implements it.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddWebSocketHandlerCodeFixProvider)), Shared]
-    public sealed class AddWebSocketHandlerCodeFixProvider : CodeFixProvider
+    public sealed class AddWebSocketHandlerCodeFixProvider : NodeCodeFixProvider<ClassDeclarationSyntax>
     {
         /// <inheritdoc/>
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("SKWS005");
 
         /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+        protected override string Title(ClassDeclarationSyntax node) => $"Add [WebSocketHandler] to '{node.Identifier.Text}'";
 
         /// <inheritdoc/>
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root?.FindToken(context.Span.Start).Parent?.FirstAncestorOrSelf<ClassDeclarationSyntax>() is not { } declaration)
-            {
-                return;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Add [WebSocketHandler] to '{declaration.Identifier.Text}'",
-                    cancellationToken => AddAttributeAsync(context.Document, root, declaration, cancellationToken),
-                    equivalenceKey: nameof(AddWebSocketHandlerCodeFixProvider)),
-                context.Diagnostics);
-        }
-
-        private static Task<Document> AddAttributeAsync(Document document, SyntaxNode root, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
+        protected override SyntaxNode Fix(ClassDeclarationSyntax node, Diagnostic diagnostic)
         {
             AttributeListSyntax attribute = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(
                     SyntaxFactory.Attribute(SyntaxFactory.ParseName("global::SlackKit.WebSockets.WebSocketHandler"))))
                 .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation);
-            var updated = (ClassDeclarationSyntax)Syntax.WithPartial(declaration);
+            var updated = (ClassDeclarationSyntax)Syntax.WithPartial(node);
             SyntaxTriviaList leading = updated.GetLeadingTrivia();
-            updated = updated.WithoutLeadingTrivia().AddAttributeLists(attribute).WithLeadingTrivia(leading);
-            return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(declaration, updated)));
+            return updated.WithoutLeadingTrivia().AddAttributeLists(attribute).WithLeadingTrivia(leading);
         }
     }
 }

@@ -63,7 +63,7 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
         private static void Report(OperationAnalysisContext context, string? what)
         {
             if (what is not null
-                && !InsideFunction(context.Operation)
+                && !context.Operation.IsInsideFunction()
                 && context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method
                 && method.ContainingType is { } type
                 && HandlerSymbols.IsHandlerClass(type)
@@ -78,19 +78,6 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
             type is not null
             && type.Name.EndsWith("Awaiter", System.StringComparison.Ordinal)
             && type.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices";
-
-        private static bool InsideFunction(IOperation operation)
-        {
-            for (IOperation? parent = operation.Parent; parent is not null; parent = parent.Parent)
-            {
-                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         private static string Owner(INamedTypeSymbol? type) => type?.OriginalDefinition.ToDisplayString() ?? string.Empty;
     }

@@ -87,7 +87,7 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
         {
             foreach (IOperation operation in root.DescendantsAndSelf())
             {
-                if (operation is IReturnOperation { ReturnedValue: { } value } && !InsideFunction(operation, root))
+                if (operation is IReturnOperation { ReturnedValue: { } value } && !operation.IsInsideFunction(root))
                 {
                     yield return value is IFieldReferenceOperation { Field: { ContainingType: { } owner } field }
                         && owner.ToDisplayString() == KnownNames.InitResult
@@ -95,19 +95,6 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
                         : null;
                 }
             }
-        }
-
-        private static bool InsideFunction(IOperation operation, IOperation root)
-        {
-            for (IOperation? parent = operation.Parent; parent is not null && parent != root; parent = parent.Parent)
-            {
-                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 }
