@@ -59,8 +59,9 @@ public sealed class WebSocketClientOptions
     /// <summary>
     /// Runs before every connect attempt, to set what the handshake sends: request headers
     /// (<see cref="System.Net.WebSockets.ClientWebSocketOptions.SetRequestHeader"/>), sub-protocols, cookies. A
-    /// token or URL that is good for one use only is fetched anew for each attempt. Proxy, credentials and client
-    /// certificates cannot be set here: the client connects through a handler of its own.
+    /// token or URL that is good for one use only is fetched anew for each attempt. Proxy, credentials and TLS
+    /// settings cannot be set here (the client connects through an HTTP handler of its own): set them in
+    /// <see cref="ConfigureHandler"/>.
     /// </summary>
     public Func<System.Net.WebSockets.ClientWebSocketOptions, CancellationToken, ValueTask>? ConfigureRequest { get; set; }
 
@@ -69,6 +70,14 @@ public sealed class WebSocketClientOptions
     /// A URL's query string, where Slack puts its one-time ticket, is never logged.
     /// </summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Runs on the <see cref="System.Net.Http.SocketsHttpHandler"/> of each connect attempt: the place for TLS
+    /// (<see cref="System.Net.Http.SocketsHttpHandler.SslOptions"/>: client certificates, certificate validation),
+    /// a proxy, credentials. Leave <see cref="System.Net.Http.SocketsHttpHandler.PlaintextStreamFilter"/> alone: the
+    /// client uses it to see and send control frames.
+    /// </summary>
+    public Action<System.Net.Http.SocketsHttpHandler>? ConfigureHandler { get; set; }
 
     /// <summary>Throws when an option is out of range, naming it.</summary>
     internal void Validate()

@@ -72,11 +72,11 @@ internal sealed class Connection : IInboundFrameObserver
         // Keepalive is the client's own (it must notice a dead peer); the socket sends no unsolicited pongs.
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
         _socket.Options.CollectHttpResponseDetails = true;
-        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            // The tap sees the upgraded stream in plain text, so control frames can be written on it.
-            PlaintextStreamFilter = (context, _) => new ValueTask<Stream>(_tap = new FrameTapStream(context.PlaintextStream, new InboundFrameParser(this))),
-        });
+        var handler = new SocketsHttpHandler();
+        options.ConfigureHandler?.Invoke(handler);
+        // The tap sees the upgraded stream in plain text (after TLS), so control frames can be seen and written.
+        handler.PlaintextStreamFilter = (context, _) => new ValueTask<Stream>(_tap = new FrameTapStream(context.PlaintextStream, new InboundFrameParser(this)));
+        _invoker = new HttpMessageInvoker(handler);
     }
 
     /// <summary>Set once a close has begun: nothing more is accepted for sending and inbound data is discarded.</summary>
