@@ -1,0 +1,150 @@
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
+
+namespace SlackKit.WebSockets.Benchmarks;
+
+/// <summary>
+/// One text, one binary, one ping and one close frame dispatched to their handler methods: the generated
+/// IWebSocketHandler, a hand-written switch, and a reflection-based dispatcher (methods found by attribute once,
+/// then MethodInfo.Invoke per frame).
+/// </summary>
+[MemoryDiagnoser]
+public class DispatchBenchmarks
+{
+    private readonly WebSocketFrame[] _frames =
+    [
+        WebSocketFrame.Text("{\"type\":\"message\",\"text\":\"hello\"}"u8.ToArray()),
+        WebSocketFrame.Binary(new byte[64]),
+        WebSocketFrame.Ping(new byte[8]),
+        WebSocketFrame.Close(1000, "bye"),
+    ];
+
+    private readonly IWebSocketHandler _generated = new GeneratedTarget();
+    private readonly IWebSocketHandler _handWritten = new HandWrittenTarget();
+    private readonly ReflectionDispatcher _reflection = new(new ReflectionTarget());
+
+    [Benchmark(Baseline = true)]
+    public int HandWrittenSwitch() => Dispatch(_handWritten);
+
+    [Benchmark]
+    public int Generated() => Dispatch(_generated);
+
+    [Benchmark]
+    public int Reflection()
+    {
+        int replies = 0;
+        foreach (WebSocketFrame frame in _frames)
+        {
+            replies += _reflection.Dispatch(frame).Kind == HandlerResultKind.Reply ? 1 : 0;
+        }
+
+        return replies;
+    }
+
+    private int Dispatch(IWebSocketHandler handler)
+    {
+        int replies = 0;
+        foreach (WebSocketFrame frame in _frames)
+        {
+            ValueTask<HandlerResult> result = handler.OnFrameAsync(frame, CancellationToken.None);
+            replies += result.Result.Kind == HandlerResultKind.Reply ? 1 : 0;
+        }
+
+        return replies;
+    }
+
+    /// <summary>The counting every target does, so that the three do the same work.</summary>
+    internal static class Work
+    {
+        public static long Bytes;
+    }
+}
+
+[WebSocketHandler]
+internal sealed partial class GeneratedTarget
+{
+    [OnText] void Text(ReadOnlyMemory<byte> utf8) => DispatchBenchmarks.Work.Bytes += utf8.Length;
+
+    [OnBinary] void Binary(ReadOnlyMemory<byte> data) => DispatchBenchmarks.Work.Bytes += data.Length;
+
+    [OnPing] void Ping(ReadOnlyMemory<byte> payload) => DispatchBenchmarks.Work.Bytes += payload.Length;
+
+    [OnClose] void Close(int code, string reason) => DispatchBenchmarks.Work.Bytes += code;
+
+    [OnDisconnect] DisconnectResult Lost() => DisconnectResult.Reconnect;
+}
+
+/// <summary>What a careful person writes by hand for the same methods.</summary>
+internal sealed class HandWrittenTarget : IWebSocketHandler
+{
+    public InitResult OnInit() => InitResult.Reconnect;
+
+    public ValueTask<HandlerResult> OnConnectAsync(CancellationToken cancellationToken) => default;
+
+    public ValueTask<HandlerResult> OnFrameAsync(WebSocketFrame frame, CancellationToken cancellationToken)
+    {
+        switch (frame.Kind)
+        {
+            case WebSocketFrameKind.Text:
+            case WebSocketFrameKind.Binary:
+            case WebSocketFrameKind.Ping:
+                DispatchBenchmarks.Work.Bytes += frame.Payload.Length;
+                break;
+            case WebSocketFrameKind.Close:
+                DispatchBenchmarks.Work.Bytes += frame.CloseCode ?? 1005;
+                break;
+        }
+
+        return default;
+    }
+
+    public ValueTask<HandlerResult> OnInfoAsync(object message, CancellationToken cancellationToken) => default;
+
+    public ValueTask<DisconnectResult> OnDisconnectAsync(DisconnectReason reason, CancellationToken cancellationToken) => new(DisconnectResult.Reconnect);
+
+    public ValueTask OnTerminateAsync(TerminateReason reason) => default;
+}
+
+/// <summary>The same handler methods, found by a reflection-based dispatcher (not by the generator: SKWS005 is right, and expected).</summary>
+#pragma warning disable SKWS005
+internal sealed class ReflectionTarget
+{
+    [OnText] public void Text(ReadOnlyMemory<byte> utf8) => DispatchBenchmarks.Work.Bytes += utf8.Length;
+
+    [OnBinary] public void Binary(ReadOnlyMemory<byte> data) => DispatchBenchmarks.Work.Bytes += data.Length;
+
+    [OnPing] public void Ping(ReadOnlyMemory<byte> payload) => DispatchBenchmarks.Work.Bytes += payload.Length;
+
+    [OnClose] public void Close(int code, string reason) => DispatchBenchmarks.Work.Bytes += code;
+}
+#pragma warning restore SKWS005
+
+/// <summary>What a library without a generator does: look the methods up once, invoke them per frame.</summary>
+internal sealed class ReflectionDispatcher(object target)
+{
+    private readonly Dictionary<WebSocketFrameKind, MethodInfo> _methods = target.GetType().GetMethods()
+        .SelectMany(m => m.GetCustomAttributes().Select(a => (a, m)))
+        .Where(x => x.a is OnTextAttribute or OnBinaryAttribute or OnPingAttribute or OnCloseAttribute)
+        .ToDictionary(
+            x => x.a switch
+            {
+                OnTextAttribute => WebSocketFrameKind.Text,
+                OnBinaryAttribute => WebSocketFrameKind.Binary,
+                OnPingAttribute => WebSocketFrameKind.Ping,
+                _ => WebSocketFrameKind.Close,
+            },
+            x => x.m);
+
+    public HandlerResult Dispatch(WebSocketFrame frame)
+    {
+        if (!_methods.TryGetValue(frame.Kind, out MethodInfo? method))
+        {
+            return HandlerResult.Ok;
+        }
+
+        object?[] arguments = frame.Kind == WebSocketFrameKind.Close
+            ? [frame.CloseCode ?? 1005, frame.CloseReason ?? string.Empty]
+            : [frame.Payload];
+        return method.Invoke(target, arguments) is HandlerResult result ? result : HandlerResult.Ok;
+    }
+}

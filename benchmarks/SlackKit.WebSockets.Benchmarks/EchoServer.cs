@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SlackKit.WebSockets.Benchmarks;
+
+/// <summary>
+/// The echo server every contender talks to: Kestrel in a child process of this program (so its work is not counted
+/// in the contenders' allocations), on 127.0.0.1. It sends each message back as it came, and holds idle connections.
+/// </summary>
+internal static class EchoServer
+{
+    /// <summary>Runs the server in this process until stdin closes (the child side).</summary>
+    public static async Task<int> RunAsync()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentUpgradedConnections = null);
+        await using WebApplication app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        app.Map("/echo", async (HttpContext context) =>
+        {
+            using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
+            byte[] buffer = new byte[64 * 1024];
+            while (true)
+            {
+                ValueWebSocketReceiveResult result;
+                int length = 0;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    return;
+                }
+
+                await socket.SendAsync(buffer.AsMemory(0, length), result.MessageType, true, CancellationToken.None);
+            }
+        });
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Console.WriteLine("URL " + address.Replace("http://", "ws://", StringComparison.Ordinal) + "/echo");
+        await Console.In.ReadToEndAsync();
+        return 0;
+    }
+
+    /// <summary>Starts the child process; disposing it ends the server.</summary>
+    public static async Task<(Process Process, Uri Url)> StartChildAsync()
+    {
+        var process = Process.Start(new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            ArgumentList = { "--server" },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        if (line is null || !line.StartsWith("URL ", StringComparison.Ordinal))
+        {
+            process.Kill();
+            throw new InvalidOperationException("The echo server did not start: " + line);
+        }
+
+        return (process, new Uri(line[4..]));
+    }
+}

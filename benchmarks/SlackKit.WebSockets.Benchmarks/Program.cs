@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using SlackKit.WebSockets.Benchmarks;
+
+// dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks               echo harness + idle connections
+// dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --quick    the same, small: proves it runs
+// dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --dispatch the dispatch micro-benchmark
+if (args.Contains("--server"))
+{
+    return await EchoServer.RunAsync();
+}
+
+if (args.Contains("--dispatch"))
+{
+    BenchmarkRunner.Run<DispatchBenchmarks>(args: [.. args.Where(a => a != "--dispatch")]);
+    return 0;
+}
+
+bool quick = args.Contains("--quick");
+Console.WriteLine($"SlackKit.WebSockets echo harness{(quick ? " (quick: proves the harness runs; the numbers mean nothing)" : string.Empty)}");
+Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+(Process server, Uri url) = await EchoServer.StartChildAsync();
+try
+{
+    IReadOnlyList<EchoHarness.Result> results = await EchoHarness.RunAsync(url, quick, Console.Out);
+    Console.WriteLine();
+    EchoHarness.Print(results, Console.Out);
+    Console.WriteLine();
+    IdleConnections.Result[] idle = await IdleConnections.RunAsync(url, quick ? 20 : 2000, Console.Out);
+    IdleConnections.Print(idle, Console.Out);
+    return 0;
+}
+finally
+{
+    server.StandardInput.Close();
+    if (!server.WaitForExit(TimeSpan.FromSeconds(10)))
+    {
+        server.Kill();
+    }
+}
