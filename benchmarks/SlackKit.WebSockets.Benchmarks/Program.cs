@@ -4,6 +4,7 @@ using SlackKit.WebSockets.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks               echo harness + idle connections
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --quick    the same, small: proves it runs
+// dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --idle     idle connections alone
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --dispatch the dispatch micro-benchmark
 if (args.Contains("--server"))
 {
@@ -17,15 +18,20 @@ if (args.Contains("--dispatch"))
 }
 
 bool quick = args.Contains("--quick");
+bool idleOnly = args.Contains("--idle");
 Console.WriteLine($"SlackKit.WebSockets echo harness{(quick ? " (quick: proves the harness runs; the numbers mean nothing)" : string.Empty)}");
 Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
 (Process server, Uri url) = await EchoServer.StartChildAsync();
 try
 {
-    IReadOnlyList<EchoHarness.Result> results = await EchoHarness.RunAsync(url, quick, Console.Out);
-    Console.WriteLine();
-    EchoHarness.Print(results, Console.Out);
-    Console.WriteLine();
+    if (!idleOnly)
+    {
+        IReadOnlyList<EchoHarness.Result> results = await EchoHarness.RunAsync(url, quick, Console.Out);
+        Console.WriteLine();
+        EchoHarness.Print(results, Console.Out);
+        Console.WriteLine();
+    }
+
     IdleConnections.Result[] idle = await IdleConnections.RunAsync(url, quick ? 20 : 2000, Console.Out);
     IdleConnections.Print(idle, Console.Out);
     return 0;

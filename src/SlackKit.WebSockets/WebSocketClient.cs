@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Net;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlackKit.WebSockets.Internal;
@@ -27,7 +27,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private readonly InitResult _init;
     private readonly Backoff _backoff;
     private readonly ILogger _logger;
-    private readonly Channel<Mail> _mailbox = Channel.CreateUnbounded<Mail>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SingleReaderQueue<Mail> _mailbox = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<TerminateReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile Connection? _connection;
@@ -113,7 +113,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
 
         var client = new WebSocketClient(url, handler, options, init);
-        client._mailbox.Writer.TryWrite(Mail.Connect(0));
+        client._mailbox.TryWrite(Mail.Connect(0));
         _ = Task.Run(client.RunAsync);
         return client;
     }
@@ -153,7 +153,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     public bool Post(object message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return State != WebSocketClientState.Terminated && _mailbox.Writer.TryWrite(Mail.Info(message));
+        return State != WebSocketClientState.Terminated && _mailbox.TryWrite(Mail.Info(message));
     }
 
     /// <summary>
@@ -168,7 +168,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     public Task<bool> ConnectAsync(CancellationToken cancellationToken = default)
     {
         var connected = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (State == WebSocketClientState.Terminated || !_mailbox.Writer.TryWrite(Mail.Connect(ExplicitConnect, connected)))
+        if (State == WebSocketClientState.Terminated || !_mailbox.TryWrite(Mail.Connect(ExplicitConnect, connected)))
         {
             return Task.FromResult(false);
         }
@@ -188,7 +188,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     {
         if (!_stopping.IsCancellationRequested)
         {
-            _mailbox.Writer.TryWrite(Mail.Stop);
+            _mailbox.TryWrite(Mail.Stop);
             _stopping.Cancel();
         }
 
@@ -207,10 +207,9 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         TerminateReason? end = null;
         try
         {
-            ChannelReader<Mail> reader = _mailbox.Reader;
-            while (end is null && await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (end is null && await _mailbox.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (end is null && reader.TryRead(out Mail mail))
+                while (end is null && _mailbox.TryRead(out Mail mail))
                 {
                     end = _stopping.IsCancellationRequested && mail.Kind != MailKind.Frame
                         ? await StopConnectionAsync().ConfigureAwait(false)
@@ -232,6 +231,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     }
 
     /// <summary>Handles one mail; returns how the client ends, or null to go on.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<TerminateReason?> HandleAsync(Mail mail)
     {
         switch (mail.Kind)
@@ -314,6 +314,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         return null;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask DeliverFrameAsync(Connection connection, Inbound inbound)
     {
         try
@@ -344,6 +345,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<TerminateReason?> DeliverInfoAsync(object message)
     {
         Connection? connection = _connection;
@@ -369,6 +371,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         return null;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ApplyAsync(HandlerResult result, Connection? connection)
     {
         switch (result.Kind)
@@ -458,7 +461,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         Log.ReconnectScheduled(_logger, delay);
         if (delay <= TimeSpan.Zero)
         {
-            _mailbox.Writer.TryWrite(Mail.Connect(generation));
+            _mailbox.TryWrite(Mail.Connect(generation));
             return;
         }
 
@@ -480,7 +483,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
                 await Task.Delay(remaining + TimeSpan.FromMilliseconds(1), _stopping.Token).ConfigureAwait(false);
             }
 
-            _mailbox.Writer.TryWrite(Mail.Connect(generation));
+            _mailbox.TryWrite(Mail.Connect(generation));
         }
         catch (OperationCanceledException)
         {
@@ -509,7 +512,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private async Task TerminateAsync(TerminateReason reason)
     {
         SetState(WebSocketClientState.Terminated);
-        _mailbox.Writer.TryComplete();
+        _mailbox.Complete();
         if (_connection is { } connection)
         {
             // Ended by a failure while connected: nothing is left to decide, so the connection is dropped.
@@ -518,7 +521,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
 
         _stopping.Cancel(); // ends reconnect timers
-        while (_mailbox.Reader.TryRead(out Mail mail))
+        while (_mailbox.TryRead(out Mail mail))
         {
             if (mail.Kind == MailKind.Frame)
             {
@@ -580,14 +583,14 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
 
     void IConnectionOwner.OnReceived(Connection connection, Inbound message)
     {
-        if (!_mailbox.Writer.TryWrite(Mail.Frame(connection, message)))
+        if (!_mailbox.TryWrite(Mail.Frame(connection, message)))
         {
             connection.Release(message); // terminated: nobody will read it
         }
     }
 
     void IConnectionOwner.OnEnded(Connection connection, DisconnectReason reason) =>
-        _mailbox.Writer.TryWrite(Mail.Ended(connection, reason));
+        _mailbox.TryWrite(Mail.Ended(connection, reason));
 
     private enum MailKind
     {
@@ -601,25 +604,28 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// <summary>The generation of a connect the user asked for: it is never stale.</summary>
     private const int ExplicitConnect = -1;
 
-    /// <summary>One item of the mailbox; which fields are set depends on <see cref="Kind"/>.</summary>
-    private readonly record struct Mail(
-        MailKind Kind,
-        Connection? Connection = null,
-        Inbound Inbound = default,
-        object? Message = null,
-        DisconnectReason? Reason = null,
-        int Generation = 0,
-        TaskCompletionSource<bool>? Connected = null)
+    /// <summary>
+    /// One item of the mailbox. <see cref="Item"/> is what the kind carries besides a frame: the message of an info,
+    /// the reason of an ended connection, the caller's task of an explicit connect. Kept small: a mailbox of them is
+    /// held by every idle client.
+    /// </summary>
+    private readonly record struct Mail(MailKind Kind, Connection? Connection = null, Inbound Inbound = default, object? Item = null, int Generation = 0)
     {
         public static Mail Stop => new(MailKind.Stop);
 
+        public object? Message => Kind == MailKind.Info ? Item : null;
+
+        public DisconnectReason? Reason => Item as DisconnectReason;
+
+        public TaskCompletionSource<bool>? Connected => Item as TaskCompletionSource<bool>;
+
         public static Mail Connect(int generation, TaskCompletionSource<bool>? connected = null) =>
-            new(MailKind.Connect, Generation: generation, Connected: connected);
+            new(MailKind.Connect, Item: connected, Generation: generation);
 
         public static Mail Frame(Connection connection, Inbound inbound) => new(MailKind.Frame, connection, inbound);
 
-        public static Mail Ended(Connection connection, DisconnectReason reason) => new(MailKind.Ended, connection, Reason: reason);
+        public static Mail Ended(Connection connection, DisconnectReason reason) => new(MailKind.Ended, connection, Item: reason);
 
-        public static Mail Info(object message) => new(MailKind.Info, Message: message);
+        public static Mail Info(object message) => new(MailKind.Info, Item: message);
     }
 }

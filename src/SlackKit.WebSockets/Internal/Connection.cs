@@ -1,9 +1,9 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using System.Threading.Channels;
 
 namespace SlackKit.WebSockets.Internal;
 
@@ -41,7 +41,7 @@ internal sealed class Connection : IInboundFrameObserver
     private readonly HttpMessageInvoker _invoker;
     private readonly WebSocketClientOptions _options;
     private readonly IConnectionOwner _owner;
-    private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SingleReaderQueue<Outbound> _outbound = new();
     private readonly SemaphoreSlim _room;
     private readonly SemaphoreSlim _receiveCredits;
     private readonly CancellationTokenSource _closing = new();
@@ -50,6 +50,7 @@ internal sealed class Connection : IInboundFrameObserver
     private readonly object _order = new();
     private readonly Queue<(long MessagesBefore, Inbound Frame)> _pendingControl = new();
     private long _consumedMessages;
+    private int _lastMessageLength;
     private int? _peerCloseCode;
     private long _stalledSince;
     private long _lastStallEnded;
@@ -115,6 +116,9 @@ internal sealed class Connection : IInboundFrameObserver
             return (null, failure);
         }
 
+        // The upgraded connection has left the handler's pool: the handler (its pools, timers, settings) is no longer
+        // needed, and an idle connection should not keep it.
+        connection._invoker.Dispose();
         connection._writer = Task.Run(connection.RunWriterAsync, CancellationToken.None);
         _ = Task.Run(connection.RunReceiverAsync, CancellationToken.None);
         if (options.KeepAlive != Timeout.InfiniteTimeSpan)
@@ -141,7 +145,7 @@ internal sealed class Connection : IInboundFrameObserver
             return true;
         }
 
-        if (!_outbound.Writer.TryWrite(new Outbound(frame, null, HoldsRoom: true)))
+        if (!_outbound.TryWrite(new Outbound(frame, null, HoldsRoom: true)))
         {
             _room.Release();
             return false;
@@ -154,6 +158,7 @@ internal sealed class Connection : IInboundFrameObserver
     /// Queues <paramref name="frame"/>, waiting for room; false when it is not accepted (the connection is closing or
     /// over). <paramref name="written"/>, when given, completes once the frame is on the wire.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> EnqueueAsync(WebSocketFrame frame, TaskCompletionSource? written, CancellationToken cancellationToken)
     {
         if (IsClosing)
@@ -173,7 +178,7 @@ internal sealed class Connection : IInboundFrameObserver
             await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (IsClosing || !_outbound.Writer.TryWrite(new Outbound(frame, written, HoldsRoom: true)))
+        if (IsClosing || !_outbound.TryWrite(new Outbound(frame, written, HoldsRoom: true)))
         {
             _room.Release();
             return false;
@@ -222,7 +227,7 @@ internal sealed class Connection : IInboundFrameObserver
         }
 
         _closeCause = cause;
-        _outbound.Writer.TryWrite(new Outbound(closeFrame, null, HoldsRoom: false));
+        _outbound.TryWrite(new Outbound(closeFrame, null, HoldsRoom: false));
         _closing.Cancel();
         // Bound the whole handshake: a peer that never answers our close is dropped.
         _ = AbortAfterAsync(_options.CloseTimeout);
@@ -298,7 +303,7 @@ internal sealed class Connection : IInboundFrameObserver
         }
 
         // No frame is written after the connection is over: what is still queued is counted as dropped.
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
         if (_socket.State != WebSocketState.Closed)
         {
             _socket.Abort();
@@ -375,6 +380,7 @@ internal sealed class Connection : IInboundFrameObserver
     }
 
     /// <summary>Waits for room in the receive queue; once a close has begun, messages are discarded and no room is needed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> TakeCreditAsync()
     {
         if (IsClosing)
@@ -411,6 +417,7 @@ internal sealed class Connection : IInboundFrameObserver
     /// into pooled buffers that grow as needed. When <paramref name="keep"/> is false, or the message grows over
     /// <see cref="WebSocketClientOptions.MaxMessageSize"/>, it is read to its end and dropped (kind <see cref="Discarded"/>).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Inbound> ReceiveMessageAsync(bool keep)
     {
         ValueWebSocketReceiveResult first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
@@ -426,7 +433,9 @@ internal sealed class Connection : IInboundFrameObserver
         }
 
         int limit = _options.MaxMessageSize;
-        byte[]? buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBufferSize, limit + 1));
+        // The first buffer is as large as the last message was: a stream of 16 KiB messages is read without the
+        // rent-grow-copy steps a 4 KiB start would take for each.
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(InitialReceiveBufferSize, _lastMessageLength + 1), limit + 1));
         int length = 0;
         long total = 0;
         try
@@ -472,6 +481,7 @@ internal sealed class Connection : IInboundFrameObserver
                     }
 
                     Inbound message = new(kind, buffer, length, null, null, HoldsCredit: false);
+                    _lastMessageLength = length;
                     buffer = null;
                     return message;
                 }
@@ -506,7 +516,7 @@ internal sealed class Connection : IInboundFrameObserver
         // Deliver the close to [OnClose] first, then answer it (RFC 6455 §5.5.1) before reporting the disconnect.
         _owner.OnReceived(this, close);
         var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (_outbound.Writer.TryWrite(new Outbound(WebSocketFrame.ReceivedClose(close.CloseCode, null), answered, HoldsRoom: false)))
+        if (_outbound.TryWrite(new Outbound(WebSocketFrame.ReceivedClose(close.CloseCode, null), answered, HoldsRoom: false)))
         {
             await Task.WhenAny(answered.Task, Task.Delay(_options.CloseTimeout)).ConfigureAwait(false);
         }
@@ -637,11 +647,10 @@ internal sealed class Connection : IInboundFrameObserver
     private async Task RunWriterAsync()
     {
         Interlocked.Increment(ref Live.Writers);
-        ChannelReader<Outbound> reader = _outbound.Reader;
         Exception? failure = null;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _outbound.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out Outbound item))
+            while (_outbound.TryRead(out Outbound item))
             {
                 if (failure is not null || (_localClose is not null && item.Frame.Kind != WebSocketFrameKind.Close))
                 {
@@ -693,6 +702,7 @@ internal sealed class Connection : IInboundFrameObserver
     }
 
     /// <summary>Writes one frame; returns its payload size, for the metrics.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> WriteFrameAsync(WebSocketFrame frame)
     {
         switch (frame.Kind)
