@@ -9,6 +9,7 @@ namespace SlackKit.WebSockets.Benchmarks;
 /// then MethodInfo.Invoke per frame).
 /// </summary>
 [MemoryDiagnoser]
+[SimpleJob(warmupCount: 5, iterationCount: 20)]
 public class DispatchBenchmarks
 {
     private readonly WebSocketFrame[] _frames =

@@ -55,6 +55,15 @@ internal static class EchoHarness
         return results;
     }
 
+    /// <summary>Echoes <paramref name="count"/> messages through one [WebSocketHandler] client, for the allocation sampler.</summary>
+    public static async Task SampleAsync(Uri url, Workload workload, bool memoryHandler, int count)
+    {
+        var pipeline = new Pipeline();
+        await using IContender contender = new HandlerContender(memoryHandler);
+        await contender.ConnectAsync(url, workload, pipeline.OnEcho);
+        await pipeline.RunAsync(contender, workload.Size > 1024 ? count / 10 : count);
+    }
+
     public static void Print(IReadOnlyList<Result> results, TextWriter output)
     {
         output.WriteLine("| workload | contender | msg/s | vs raw | vs Websocket.Client | B/msg | vs raw |");

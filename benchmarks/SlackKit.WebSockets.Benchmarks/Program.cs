@@ -17,6 +17,26 @@ if (args.Contains("--dispatch"))
     return 0;
 }
 
+if (args.Contains("--allocations"))
+{
+    // Which types a [WebSocketHandler] client allocates while echoing: a diagnostic, not a benchmark.
+    (Process echo, Uri echoUrl) = await EchoServer.StartChildAsync();
+    using var sampler = new AllocationSampler();
+    foreach (Workload workload in Workload.All)
+    {
+        await EchoHarness.SampleAsync(echoUrl, workload, memoryHandler: args.Contains("--memory"), 200_000);
+    }
+
+    foreach ((string type, int ticks) in sampler.Top(15))
+    {
+        Console.WriteLine($"{ticks,6} {type}");
+    }
+
+    echo.StandardInput.Close();
+    echo.WaitForExit();
+    return 0;
+}
+
 bool quick = args.Contains("--quick");
 bool idleOnly = args.Contains("--idle");
 Console.WriteLine($"SlackKit.WebSockets echo harness{(quick ? " (quick: proves the harness runs; the numbers mean nothing)" : string.Empty)}");

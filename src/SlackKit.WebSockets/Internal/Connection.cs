@@ -43,7 +43,7 @@ internal sealed class Connection : IInboundFrameObserver
     private readonly IConnectionOwner _owner;
     private readonly SingleReaderQueue<Outbound> _outbound = new();
     private readonly SemaphoreSlim _room;
-    private readonly SemaphoreSlim _receiveCredits;
+    private readonly CreditGate _receiveCredits;
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _endedTokenSource = new();
@@ -68,7 +68,7 @@ internal sealed class Connection : IInboundFrameObserver
         _options = options;
         _owner = owner;
         _room = new SemaphoreSlim(options.SendQueueCapacity, options.SendQueueCapacity);
-        _receiveCredits = new SemaphoreSlim(options.ReceiveQueueCapacity, options.ReceiveQueueCapacity);
+        _receiveCredits = new CreditGate(options.ReceiveQueueCapacity);
         _socket = new ClientWebSocket();
         // Keepalive is the client's own (it must notice a dead peer); the socket sends no unsolicited pongs.
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
@@ -229,6 +229,7 @@ internal sealed class Connection : IInboundFrameObserver
         _closeCause = cause;
         _outbound.TryWrite(new Outbound(closeFrame, null, HoldsRoom: false));
         _closing.Cancel();
+        _receiveCredits.Close(); // a pump waiting for room reads on, discarding, until the peer's close
         // Bound the whole handshake: a peer that never answers our close is dropped.
         _ = AbortAfterAsync(_options.CloseTimeout);
     }
@@ -388,7 +389,7 @@ internal sealed class Connection : IInboundFrameObserver
             return false;
         }
 
-        if (_receiveCredits.Wait(0))
+        if (_receiveCredits.TryTake())
         {
             return true;
         }
@@ -398,12 +399,7 @@ internal sealed class Connection : IInboundFrameObserver
         Volatile.Write(ref _stalledSince, Stopwatch.GetTimestamp());
         try
         {
-            await _receiveCredits.WaitAsync(_closing.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+            return await _receiveCredits.TakeAsync().ConfigureAwait(false);
         }
         finally
         {
