@@ -22,6 +22,8 @@ public class DispatchBenchmarks
 
     private readonly IWebSocketHandler _generated = new GeneratedTarget();
     private readonly IWebSocketHandler _handWritten = new HandWrittenTarget();
+    private readonly IWebSocketHandler _explicit = new ExplicitHandWrittenTarget();
+    private readonly IWebSocketHandler _inlined = new InlinedBodiesTarget();
     private readonly ReflectionDispatcher _reflection = new(new ReflectionTarget());
 
     [Benchmark(Baseline = true)]
@@ -29,6 +31,12 @@ public class DispatchBenchmarks
 
     [Benchmark]
     public int Generated() => Dispatch(_generated);
+
+    [Benchmark]
+    public int HandWrittenExplicit() => Dispatch(_explicit);
+
+    [Benchmark]
+    public int HandWrittenInlinedBodies() => Dispatch(_inlined);
 
     [Benchmark]
     public int Reflection()
@@ -75,14 +83,96 @@ internal sealed partial class GeneratedTarget
     [OnDisconnect] DisconnectResult Lost() => DisconnectResult.Reconnect;
 }
 
-/// <summary>What a careful person writes by hand for the same methods.</summary>
-internal sealed class HandWrittenTarget : IWebSocketHandler
+/// <summary>A hand-written IWebSocketHandler: a switch on the kind that calls the same handler methods.</summary>
+internal class HandWrittenTarget : IWebSocketHandler
 {
     public InitResult OnInit() => InitResult.Reconnect;
 
     public ValueTask<HandlerResult> OnConnectAsync(CancellationToken cancellationToken) => default;
 
     public ValueTask<HandlerResult> OnFrameAsync(WebSocketFrame frame, CancellationToken cancellationToken)
+    {
+        switch (frame.Kind)
+        {
+            case WebSocketFrameKind.Text:
+                Text(frame.Payload);
+                break;
+            case WebSocketFrameKind.Binary:
+                Binary(frame.Payload);
+                break;
+            case WebSocketFrameKind.Ping:
+                Ping(frame.Payload);
+                break;
+            case WebSocketFrameKind.Close:
+                Close(frame.CloseCode ?? 1005, frame.CloseReason ?? string.Empty);
+                break;
+        }
+
+        return default;
+    }
+
+    public ValueTask<HandlerResult> OnInfoAsync(object message, CancellationToken cancellationToken) => default;
+
+    public ValueTask<DisconnectResult> OnDisconnectAsync(DisconnectReason reason, CancellationToken cancellationToken) => new(DisconnectResult.Reconnect);
+
+    public ValueTask OnTerminateAsync(TerminateReason reason) => default;
+
+    private static void Text(ReadOnlyMemory<byte> utf8) => DispatchBenchmarks.Work.Bytes += utf8.Length;
+
+    private static void Binary(ReadOnlyMemory<byte> data) => DispatchBenchmarks.Work.Bytes += data.Length;
+
+    private static void Ping(ReadOnlyMemory<byte> payload) => DispatchBenchmarks.Work.Bytes += payload.Length;
+
+    private static void Close(int code, string reason) => DispatchBenchmarks.Work.Bytes += code;
+}
+
+/// <summary>The same switch, written as an explicit interface implementation, as the generator writes it.</summary>
+internal sealed class ExplicitHandWrittenTarget : IWebSocketHandler
+{
+    InitResult IWebSocketHandler.OnInit() => InitResult.Reconnect;
+
+    ValueTask<HandlerResult> IWebSocketHandler.OnConnectAsync(CancellationToken cancellationToken) => default;
+
+    ValueTask<HandlerResult> IWebSocketHandler.OnFrameAsync(WebSocketFrame frame, CancellationToken cancellationToken)
+    {
+        switch (frame.Kind)
+        {
+            case WebSocketFrameKind.Text:
+                Text(frame.Payload);
+                break;
+            case WebSocketFrameKind.Binary:
+                Binary(frame.Payload);
+                break;
+            case WebSocketFrameKind.Ping:
+                Ping(frame.Payload);
+                break;
+            case WebSocketFrameKind.Close:
+                Close(frame.CloseCode ?? 1005, frame.CloseReason ?? string.Empty);
+                break;
+        }
+
+        return default;
+    }
+
+    ValueTask<HandlerResult> IWebSocketHandler.OnInfoAsync(object message, CancellationToken cancellationToken) => default;
+
+    ValueTask<DisconnectResult> IWebSocketHandler.OnDisconnectAsync(DisconnectReason reason, CancellationToken cancellationToken) => new(DisconnectResult.Reconnect);
+
+    ValueTask IWebSocketHandler.OnTerminateAsync(TerminateReason reason) => default;
+
+    private static void Text(ReadOnlyMemory<byte> utf8) => DispatchBenchmarks.Work.Bytes += utf8.Length;
+
+    private static void Binary(ReadOnlyMemory<byte> data) => DispatchBenchmarks.Work.Bytes += data.Length;
+
+    private static void Ping(ReadOnlyMemory<byte> payload) => DispatchBenchmarks.Work.Bytes += payload.Length;
+
+    private static void Close(int code, string reason) => DispatchBenchmarks.Work.Bytes += code;
+}
+
+/// <summary>The floor: the handler bodies written into the switch, the payload cases merged. Not what a handler class is.</summary>
+internal sealed class InlinedBodiesTarget : HandWrittenTarget, IWebSocketHandler
+{
+    ValueTask<HandlerResult> IWebSocketHandler.OnFrameAsync(WebSocketFrame frame, CancellationToken cancellationToken)
     {
         switch (frame.Kind)
         {
@@ -98,12 +188,6 @@ internal sealed class HandWrittenTarget : IWebSocketHandler
 
         return default;
     }
-
-    public ValueTask<HandlerResult> OnInfoAsync(object message, CancellationToken cancellationToken) => default;
-
-    public ValueTask<DisconnectResult> OnDisconnectAsync(DisconnectReason reason, CancellationToken cancellationToken) => new(DisconnectResult.Reconnect);
-
-    public ValueTask OnTerminateAsync(TerminateReason reason) => default;
 }
 
 /// <summary>The same handler methods, found by a reflection-based dispatcher (not by the generator: SKWS005 is right, and expected).</summary>

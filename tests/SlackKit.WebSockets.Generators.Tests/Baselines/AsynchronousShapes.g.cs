@@ -25,6 +25,7 @@ namespace Samples.Async
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnFrameAsync(global::SlackKit.WebSockets.WebSocketFrame frame, global::System.Threading.CancellationToken cancellationToken)
         {
+            // `return default;` is HandlerResult.Ok, completed.
             switch (frame.Kind)
             {
                 case global::SlackKit.WebSockets.WebSocketFrameKind.Text:
@@ -39,7 +40,7 @@ namespace Samples.Async
                     return global::SlackKit.WebSockets.CompilerServices.HandlerAdapters.Reply(this.Close(frame.CloseCode ?? 1005, frame.CloseReason ?? string.Empty, cancellationToken));
                 default:
                     // A kind with no handler is ignored (contract row 3).
-                    return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                    return default;
             }
         }
 
@@ -47,6 +48,7 @@ namespace Samples.Async
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnInfoAsync(object message, global::System.Threading.CancellationToken cancellationToken)
         {
+            // `return default;` is HandlerResult.Ok, completed.
             if (message is string info1)
             {
                 return global::SlackKit.WebSockets.CompilerServices.HandlerAdapters.Reply(this.Info(info1));
@@ -58,7 +60,7 @@ namespace Samples.Async
             }
 
             // A message no [OnInfo] method takes is ignored.
-            return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+            return default;
         }
 
         /// <inheritdoc/>
@@ -99,23 +101,26 @@ namespace Samples.Async
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnConnectAsync(global::System.Threading.CancellationToken cancellationToken)
         {
-            return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+            // `return default;` is HandlerResult.Ok, completed.
+            return default;
         }
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnFrameAsync(global::SlackKit.WebSockets.WebSocketFrame frame, global::System.Threading.CancellationToken cancellationToken)
         {
+            // `return default;` is HandlerResult.Ok, completed.
             // No frame handlers: every frame is ignored (contract row 3).
-            return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+            return default;
         }
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnInfoAsync(object message, global::System.Threading.CancellationToken cancellationToken)
         {
+            // `return default;` is HandlerResult.Ok, completed.
             // No [OnInfo]: every posted message is ignored.
-            return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+            return default;
         }
 
         /// <inheritdoc/>

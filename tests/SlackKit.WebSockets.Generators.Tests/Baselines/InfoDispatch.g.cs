@@ -19,21 +19,24 @@ namespace Samples.Info
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnConnectAsync(global::System.Threading.CancellationToken cancellationToken)
         {
-            return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+            // `return default;` is HandlerResult.Ok, completed.
+            return default;
         }
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnFrameAsync(global::SlackKit.WebSockets.WebSocketFrame frame, global::System.Threading.CancellationToken cancellationToken)
         {
+            // `return default;` is HandlerResult.Ok, completed.
             // No frame handlers: every frame is ignored (contract row 3).
-            return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+            return default;
         }
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnInfoAsync(object message, global::System.Threading.CancellationToken cancellationToken)
         {
+            // `return default;` is HandlerResult.Ok, completed.
             if (message is global::System.ArgumentException info1)
             {
                 return new(this.BadArgument(info1));
@@ -47,23 +50,23 @@ namespace Samples.Info
             if (message is global::System.Exception info3)
             {
                 this.Failure(info3);
-                return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                return default;
             }
 
             if (message is global::Samples.Info.ICommand info4)
             {
                 this.Command(info4);
-                return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                return default;
             }
 
             if (message is object info5)
             {
                 this.Anything(info5);
-                return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                return default;
             }
 
             // A message no [OnInfo] method takes is ignored.
-            return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+            return default;
         }
 
         /// <inheritdoc/>

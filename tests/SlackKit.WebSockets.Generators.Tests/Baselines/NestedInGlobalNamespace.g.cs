@@ -21,20 +21,22 @@ partial class Outer
             [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
             global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnConnectAsync(global::System.Threading.CancellationToken cancellationToken)
             {
-                return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                // `return default;` is HandlerResult.Ok, completed.
+                return default;
             }
 
             /// <inheritdoc/>
             [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
             global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnFrameAsync(global::SlackKit.WebSockets.WebSocketFrame frame, global::System.Threading.CancellationToken cancellationToken)
             {
+                // `return default;` is HandlerResult.Ok, completed.
                 switch (frame.Kind)
                 {
                     case global::SlackKit.WebSockets.WebSocketFrameKind.Text:
                         return new(global::SlackKit.WebSockets.HandlerResult.Reply(this.Greet(frame.GetText())));
                     default:
                         // A kind with no handler is ignored (contract row 3).
-                        return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                        return default;
                 }
             }
 
@@ -42,8 +44,9 @@ partial class Outer
             [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
             global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnInfoAsync(object message, global::System.Threading.CancellationToken cancellationToken)
             {
+                // `return default;` is HandlerResult.Ok, completed.
                 // No [OnInfo]: every posted message is ignored.
-                return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                return default;
             }
 
             /// <inheritdoc/>

@@ -19,23 +19,25 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnConnectAsync(global::System.Threading.CancellationToken cancellationToken)
         {
-            return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+            // `return default;` is HandlerResult.Ok, completed.
+            return default;
         }
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnFrameAsync(global::SlackKit.WebSockets.WebSocketFrame frame, global::System.Threading.CancellationToken cancellationToken)
         {
+            // `return default;` is HandlerResult.Ok, completed.
             switch (frame.Kind)
             {
                 case global::SlackKit.WebSockets.WebSocketFrameKind.Ping:
                     return global::SlackKit.WebSockets.CompilerServices.HandlerAdapters.Ok(this.Pinged(cancellationToken));
                 case global::SlackKit.WebSockets.WebSocketFrameKind.Close:
                     this.Closed();
-                    return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                    return default;
                 default:
                     // A kind with no handler is ignored (contract row 3).
-                    return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                    return default;
             }
         }
 
@@ -43,8 +45,9 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnInfoAsync(object message, global::System.Threading.CancellationToken cancellationToken)
         {
+            // `return default;` is HandlerResult.Ok, completed.
             // No [OnInfo]: every posted message is ignored.
-            return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+            return default;
         }
 
         /// <inheritdoc/>

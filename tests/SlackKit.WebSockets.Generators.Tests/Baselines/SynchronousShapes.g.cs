@@ -26,6 +26,7 @@ namespace Samples.Sync
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnFrameAsync(global::SlackKit.WebSockets.WebSocketFrame frame, global::System.Threading.CancellationToken cancellationToken)
         {
+            // `return default;` is HandlerResult.Ok, completed.
             switch (frame.Kind)
             {
                 case global::SlackKit.WebSockets.WebSocketFrameKind.Text:
@@ -34,14 +35,14 @@ namespace Samples.Sync
                     return new(global::SlackKit.WebSockets.HandlerResult.FromReply(this.Binary(frame.Payload)));
                 case global::SlackKit.WebSockets.WebSocketFrameKind.Ping:
                     this.Ping();
-                    return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                    return default;
                 case global::SlackKit.WebSockets.WebSocketFrameKind.Pong:
                     return new(global::SlackKit.WebSockets.HandlerResult.Reply(this.Pong(frame.Payload, cancellationToken)));
                 case global::SlackKit.WebSockets.WebSocketFrameKind.Close:
                     return new(this.Close(frame.CloseCode, frame.CloseReason ?? string.Empty));
                 default:
                     // A kind with no handler is ignored (contract row 3).
-                    return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                    return default;
             }
         }
 
@@ -49,14 +50,15 @@ namespace Samples.Sync
         [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnInfoAsync(object message, global::System.Threading.CancellationToken cancellationToken)
         {
+            // `return default;` is HandlerResult.Ok, completed.
             if (message is int info)
             {
                 this.Info(info, cancellationToken);
-                return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+                return default;
             }
 
             // A message no [OnInfo] method takes is ignored.
-            return new(global::SlackKit.WebSockets.HandlerResult.Ok);
+            return default;
         }
 
         /// <inheritdoc/>
