@@ -44,7 +44,6 @@ internal sealed class Connection : IInboundFrameObserver
     private readonly SingleReaderQueue<Outbound> _outbound = new();
     private readonly SemaphoreSlim _room;
     private readonly CreditGate _receiveCredits;
-    private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _endedTokenSource = new();
     private readonly object _order = new();
@@ -73,11 +72,57 @@ internal sealed class Connection : IInboundFrameObserver
         // Keepalive is the client's own (it must notice a dead peer); the socket sends no unsolicited pongs.
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
         _socket.Options.CollectHttpResponseDetails = true;
-        var handler = new SocketsHttpHandler();
-        options.ConfigureHandler?.Invoke(handler);
-        // The tap sees the upgraded stream in plain text (after TLS), so control frames can be seen and written.
-        handler.PlaintextStreamFilter = (context, _) => new ValueTask<Stream>(_tap = new FrameTapStream(context.PlaintextStream, new InboundFrameParser(this)));
-        _invoker = new HttpMessageInvoker(handler);
+        if (options.ConfigureHandler is { } configure)
+        {
+            // A handler of its own, configured by the user (TLS, proxy, credentials).
+            var handler = new SocketsHttpHandler();
+            configure(handler);
+            handler.PlaintextStreamFilter = FilterStream;
+            _invoker = new ConnectionInvoker(handler, this, disposeHandler: true);
+        }
+        else
+        {
+            // The process-wide handler: an idle connection does not keep a handler, its pools and settings of its own.
+            _invoker = new ConnectionInvoker(SharedHandler.Value, this, disposeHandler: false);
+        }
+    }
+
+    /// <summary>The handler of every connection whose options do not configure one.</summary>
+    private static readonly Lazy<SocketsHttpHandler> SharedHandler = new(() => new SocketsHttpHandler { PlaintextStreamFilter = FilterStream });
+
+    /// <summary>Which connection an upgrade request is for: set by its <see cref="ConnectionInvoker"/>, read by the filter.</summary>
+    private static readonly HttpRequestOptionsKey<Connection> ConnectionKey = new("SlackKit.WebSockets.Connection");
+
+    /// <summary>
+    /// The tap: the upgraded stream in plain text (after TLS), so control frames can be seen and written. The request
+    /// says which connection it belongs to, so one handler can serve them all.
+    /// </summary>
+    private static ValueTask<Stream> FilterStream(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken)
+    {
+        if (!context.InitialRequestMessage.Options.TryGetValue(ConnectionKey, out Connection? connection))
+        {
+            return new ValueTask<Stream>(context.PlaintextStream); // not one of ours: left alone
+        }
+
+        connection._tap = new FrameTapStream(context.PlaintextStream, new InboundFrameParser(connection));
+        return new ValueTask<Stream>(connection._tap);
+    }
+
+    /// <summary>Marks each request it sends (the upgrade) with its connection, for <see cref="FilterStream"/>.</summary>
+    private sealed class ConnectionInvoker(HttpMessageHandler handler, Connection connection, bool disposeHandler)
+        : HttpMessageInvoker(handler, disposeHandler)
+    {
+        public override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Options.Set(ConnectionKey, connection);
+            return base.Send(request, cancellationToken);
+        }
+
+        public override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Options.Set(ConnectionKey, connection);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     /// <summary>Set once a close has begun: nothing more is accepted for sending and inbound data is discarded.</summary>
@@ -228,7 +273,6 @@ internal sealed class Connection : IInboundFrameObserver
 
         _closeCause = cause;
         _outbound.TryWrite(new Outbound(closeFrame, null, HoldsRoom: false));
-        _closing.Cancel();
         _receiveCredits.Close(); // a pump waiting for room reads on, discarding, until the peer's close
         // Bound the whole handshake: a peer that never answers our close is dropped.
         _ = AbortAfterAsync(_options.CloseTimeout);
