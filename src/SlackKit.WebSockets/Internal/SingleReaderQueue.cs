@@ -1,29 +1,22 @@
-using System.Threading.Tasks.Sources;
-
 namespace SlackKit.WebSockets.Internal;
 
 /// <summary>
 /// A queue with any number of writers and one reader that waits asynchronously: the client's mailbox and each
 /// connection's send queue. Small while idle (a ring of four items that grows only when needed, and is reused), and
-/// without allocation in steady state: the reader's wait is one reusable <see cref="IValueTaskSource{TResult}"/>,
-/// woken through the thread pool as an <see cref="IThreadPoolWorkItem"/> (so a writer never runs the reader's
-/// continuation on its own thread).
+/// without allocation in steady state (the reader's wait is an <see cref="AsyncSignal"/>).
 /// </summary>
-internal sealed class SingleReaderQueue<T> : IValueTaskSource<bool>, IThreadPoolWorkItem
+internal sealed class SingleReaderQueue<T> : AsyncSignal
 {
-    private readonly object _gate = new();
-    private ManualResetValueTaskSourceCore<bool> _waiter; // continuations run where SetResult runs: in Execute
     private T[] _items = new T[4];
     private int _head;
     private int _count;
     private bool _completed;
-    private bool _readerWaiting;
 
     public int Count
     {
         get
         {
-            lock (_gate)
+            lock (Gate)
             {
                 return _count;
             }
@@ -34,7 +27,7 @@ internal sealed class SingleReaderQueue<T> : IValueTaskSource<bool>, IThreadPool
     public bool TryWrite(T item)
     {
         bool wake;
-        lock (_gate)
+        lock (Gate)
         {
             if (_completed)
             {
@@ -48,13 +41,12 @@ internal sealed class SingleReaderQueue<T> : IValueTaskSource<bool>, IThreadPool
 
             _items[(_head + _count) % _items.Length] = item;
             _count++;
-            wake = _readerWaiting;
-            _readerWaiting = false;
+            wake = TakeWaiterUnderGate();
         }
 
         if (wake)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            Wake();
         }
 
         return true;
@@ -62,7 +54,7 @@ internal sealed class SingleReaderQueue<T> : IValueTaskSource<bool>, IThreadPool
 
     public bool TryRead(out T item)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_count == 0)
             {
@@ -81,7 +73,7 @@ internal sealed class SingleReaderQueue<T> : IValueTaskSource<bool>, IThreadPool
     /// <summary>True when an item can be read, false once the queue is completed and empty. One reader at a time.</summary>
     public ValueTask<bool> WaitToReadAsync()
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_count > 0)
             {
@@ -93,9 +85,7 @@ internal sealed class SingleReaderQueue<T> : IValueTaskSource<bool>, IThreadPool
                 return new ValueTask<bool>(false);
             }
 
-            _waiter.Reset();
-            _readerWaiting = true;
-            return new ValueTask<bool>(this, _waiter.Version);
+            return WaitUnderGate();
         }
     }
 
@@ -103,7 +93,7 @@ internal sealed class SingleReaderQueue<T> : IValueTaskSource<bool>, IThreadPool
     public void Complete()
     {
         bool wake;
-        lock (_gate)
+        lock (Gate)
         {
             if (_completed)
             {
@@ -111,34 +101,17 @@ internal sealed class SingleReaderQueue<T> : IValueTaskSource<bool>, IThreadPool
             }
 
             _completed = true;
-            wake = _readerWaiting;
-            _readerWaiting = false;
+            wake = TakeWaiterUnderGate();
         }
 
         if (wake)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            Wake();
         }
     }
 
-    /// <summary>Wakes the reader, on a thread-pool thread.</summary>
-    void IThreadPoolWorkItem.Execute()
-    {
-        bool result;
-        lock (_gate)
-        {
-            result = _count > 0 || !_completed;
-        }
-
-        _waiter.SetResult(result);
-    }
-
-    bool IValueTaskSource<bool>.GetResult(short token) => _waiter.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _waiter.GetStatus(token);
-
-    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _waiter.OnCompleted(continuation, state, token, flags);
+    /// <summary>The reader wakes to read (true), or to learn the queue is completed and empty (false).</summary>
+    protected override bool ResultOnWake() => _count > 0 || !_completed;
 
     private void Grow()
     {
