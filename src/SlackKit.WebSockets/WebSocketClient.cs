@@ -551,6 +551,11 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private void CountDropped(Connection connection)
     {
         ClientMetrics.Connections.Add(-1);
+        if (connection.ControlFramesNotDelivered is > 0 and var skipped)
+        {
+            Log.ControlFramesNotDelivered(_logger, skipped);
+        }
+
         if (connection.DroppedFrames is > 0 and var dropped)
         {
             Interlocked.Add(ref _droppedFrames, dropped);

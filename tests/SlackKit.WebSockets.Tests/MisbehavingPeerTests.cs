@@ -49,6 +49,46 @@ public partial class MisbehavingPeerTests
     }
 
     [Fact]
+    public async Task Row4_a_ping_flood_is_answered_in_full_while_delivery_to_a_slow_OnPing_is_bounded()
+    {
+        const int Pings = 300;
+        var recorder = new Recorder();
+        var gate = new TaskCompletionSource();
+        var allAnswered = new TaskCompletionSource();
+        int pongs = 0;
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            byte[][] flood = [.. Enumerable.Range(0, Pings).Select(i => RawConnection.Ping($"p{i}")), RawConnection.Text("end")];
+            await connection.AcceptAsync(flood);
+            while (await connection.ReadFrameAsync() is { } frame)
+            {
+                if (frame.Opcode == 0xA && Interlocked.Increment(ref pongs) == Pings)
+                {
+                    allAnswered.TrySetResult();
+                }
+                else if (frame.Opcode == 0x8)
+                {
+                    await connection.SendAsync(RawConnection.Close(1000));
+                }
+            }
+        });
+        var logs = new CapturingLogger();
+        var options = new WebSocketClientOptions { ReceiveQueueCapacity = 8, LoggerFactory = logs.Factory() };
+        WebSocketClient client = WebSocketClient.Start(peer.Url, new StuckPing(recorder, gate.Task), options);
+
+        // Every ping is answered while the handler is stuck on the first one.
+        await allAnswered.Task.WaitAsync(Recorder.Timeout);
+        gate.SetResult();
+        string[] events = await recorder.WaitForAsync("text:end");
+        await client.StopAsync();
+
+        int delivered = events.Count(e => e == "ping");
+        Assert.InRange(delivered, 1, 8);
+        var warning = Assert.Single(logs.Entries, e => e.Id.Id == 11);
+        Assert.StartsWith($"{Pings - delivered} ping/pong frame(s) were answered but not delivered", warning.Message);
+    }
+
+    [Fact]
     public async Task Row4_Cast_of_a_ping_with_a_payload_puts_a_real_ping_frame_on_the_wire_and_its_pong_reaches_OnPong()
     {
         var recorder = new Recorder();
@@ -359,6 +399,21 @@ public partial class MisbehavingPeerTests
         [OnPing] void Ping(ReadOnlyMemory<byte> payload) => recorder.Add("ping:" + Encoding.UTF8.GetString(payload.Span));
 
         [OnPong] void Pong(ReadOnlyMemory<byte> payload) => recorder.Add("pong:" + Encoding.UTF8.GetString(payload.Span));
+
+        [OnDisconnect] DisconnectResult Lost() => DisconnectResult.Close("test over");
+    }
+
+    [WebSocketHandler]
+    private sealed partial class StuckPing(Recorder recorder, Task gate)
+    {
+        [OnPing]
+        async Task Ping()
+        {
+            recorder.Add("ping");
+            await gate;
+        }
+
+        [OnText] void Text(string text) => recorder.Add("text:" + text);
 
         [OnDisconnect] DisconnectResult Lost() => DisconnectResult.Close("test over");
     }

@@ -49,6 +49,8 @@ internal sealed class Connection : IInboundFrameObserver
     private readonly object _order = new();
     private readonly Queue<(long MessagesBefore, Inbound Frame)> _pendingControl = new();
     private long _consumedMessages;
+    private int _controlInMailbox;
+    private long _controlNotDelivered;
     private int _lastMessageLength;
     private int? _peerCloseCode;
     private long _stalledSince;
@@ -130,6 +132,9 @@ internal sealed class Connection : IInboundFrameObserver
 
     /// <summary>Completes once the connection is over and <see cref="IConnectionOwner.OnEnded"/> has been called.</summary>
     public Task Ended => _ended.Task;
+
+    /// <summary>Pings and pongs answered (or swallowed) by the socket but not delivered: the handler was that far behind.</summary>
+    public long ControlFramesNotDelivered => Interlocked.Read(ref _controlNotDelivered);
 
     /// <summary>Frames accepted for sending that were never written.</summary>
     public long DroppedFrames => Interlocked.Read(ref _dropped);
@@ -289,6 +294,11 @@ internal sealed class Connection : IInboundFrameObserver
         if (message.HoldsCredit)
         {
             _receiveCredits.Release();
+        }
+
+        if (message.Kind is WebSocketFrameKind.Ping or WebSocketFrameKind.Pong)
+        {
+            Interlocked.Decrement(ref _controlInMailbox);
         }
     }
 
@@ -597,6 +607,17 @@ internal sealed class Connection : IInboundFrameObserver
         }
 
         ClientMetrics.MessagesReceived.Add(1, ClientMetrics.Kind(kind));
+
+        // Control frames take no receive credit (they arrive in the middle of reads), so they have an allowance of
+        // their own: a peer flooding pings while [OnPing] is slow cannot grow the mailbox without bound. The socket
+        // has answered every ping already; only the delivery is skipped, and counted.
+        if (Interlocked.Increment(ref _controlInMailbox) > _options.ReceiveQueueCapacity)
+        {
+            Interlocked.Decrement(ref _controlInMailbox);
+            Interlocked.Increment(ref _controlNotDelivered);
+            return;
+        }
+
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
         payload.CopyTo(buffer);
         var frame = new Inbound(kind, buffer, payload.Length, null, null, HoldsCredit: false);

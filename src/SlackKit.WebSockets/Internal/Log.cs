@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Error, "OnTerminate threw; Completion ends as failed")]
     public static partial void OnTerminateFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(11, LogLevel.Warning, "{Count} ping/pong frame(s) were answered but not delivered to [OnPing]/[OnPong]: the handler was behind")]
+    public static partial void ControlFramesNotDelivered(ILogger logger, long count);
+
     /// <summary>scheme://host:port/path: no user info, no query, no fragment.</summary>
     public static string Endpoint(Uri url) => $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
 }
