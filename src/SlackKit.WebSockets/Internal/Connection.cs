@@ -166,8 +166,8 @@ internal sealed class Connection : IInboundFrameObserver
             return (null, failure);
         }
 
-        // The upgraded connection has left the handler's pool: the handler (its pools, timers, settings) is no longer
-        // needed, and an idle connection should not keep it.
+        // The upgraded connection has left the handler's pool: its invoker is done, and with it a handler the options
+        // configured for this connection alone (the shared handler stays).
         connection._invoker.Dispose();
         connection._writer = Task.Run(connection.RunWriterAsync, CancellationToken.None);
         _ = Task.Run(connection.RunReceiverAsync, CancellationToken.None);
