@@ -195,13 +195,7 @@ internal sealed class Connection : IInboundFrameObserver
             return true;
         }
 
-        if (!_outbound.TryWrite(new Outbound(frame, null, HoldsRoom: true)))
-        {
-            _room.Release();
-            return false;
-        }
-
-        return true;
+        return QueueHoldingRoom(frame, written: null);
     }
 
     /// <summary>
@@ -228,6 +222,12 @@ internal sealed class Connection : IInboundFrameObserver
             await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        return QueueHoldingRoom(frame, written);
+    }
+
+    /// <summary>Queues a frame for which room was taken; gives the room back when the connection no longer takes frames.</summary>
+    private bool QueueHoldingRoom(WebSocketFrame frame, TaskCompletionSource? written)
+    {
         if (IsClosing || !_outbound.TryWrite(new Outbound(frame, written, HoldsRoom: true)))
         {
             _room.Release();
