@@ -261,8 +261,6 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private async ValueTask<TerminateReason?> ConnectOnceAsync()
     {
         SetState(WebSocketClientState.Connecting);
-        Connection? connection = null;
-        DisconnectReason? failure;
         Uri url;
         try
         {
@@ -272,10 +270,9 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
         catch (Exception ex) when (!IsStopCancellation(ex))
         {
-            url = null!;
-            failure = DisconnectReason.TransportError(new InvalidOperationException($"The URL provider failed: {ex.Message}", ex));
             SetState(WebSocketClientState.Disconnected);
-            return await DecideAfterDisconnectAsync(failure).ConfigureAwait(false);
+            return await DecideAfterDisconnectAsync(DisconnectReason.TransportError(
+                new InvalidOperationException($"The URL provider failed: {ex.Message}", ex))).ConfigureAwait(false);
         }
 
         if (_attempts++ > 0)
@@ -284,12 +281,12 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
 
         Log.Connecting(_logger, _endpoint);
-        (connection, failure) = await Connection.ConnectAsync(url, _options, this, _stopping.Token).ConfigureAwait(false);
+        (Connection? connection, DisconnectReason? failure) = await Connection.ConnectAsync(url, _options, this, _stopping.Token).ConfigureAwait(false);
         if (connection is null)
         {
             Log.Disconnected(_logger, _endpoint, failure!.Message);
             SetState(WebSocketClientState.Disconnected);
-            return await DecideAfterDisconnectAsync(failure!).ConfigureAwait(false);
+            return await DecideAfterDisconnectAsync(failure).ConfigureAwait(false);
         }
 
         _connection = connection;
@@ -305,8 +302,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
         catch (Exception ex) when (!IsStopCancellation(ex))
         {
-            Log.HandlerFailed(_logger, "OnConnect", ex);
-            connection.BeginClose(WebSocketFrame.Close(1011), DisconnectReason.HandlerFailure(ex));
+            CloseForHandlerFailure(connection, "OnConnect", ex);
             return null;
         }
 
@@ -331,9 +327,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             }
             catch (Exception ex) when (!IsStopCancellation(ex))
             {
-                // Contract row 12: close with 1011; OnDisconnect gets the failure.
-                Log.HandlerFailed(_logger, "On" + inbound.Kind, ex);
-                connection.BeginClose(WebSocketFrame.Close(1011), DisconnectReason.HandlerFailure(ex));
+                CloseForHandlerFailure(connection, "On" + inbound.Kind, ex);
                 return;
             }
 
@@ -356,19 +350,26 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
         catch (Exception ex) when (!IsStopCancellation(ex))
         {
-            Log.HandlerFailed(_logger, "OnInfo", ex);
             if (connection is null)
             {
                 // No connection to close: a failing handler ends the client, as a failing OnDisconnect does.
+                Log.HandlerFailed(_logger, "OnInfo", ex);
                 return TerminateReason.Failed(ex);
             }
 
-            connection.BeginClose(WebSocketFrame.Close(1011), DisconnectReason.HandlerFailure(ex));
+            CloseForHandlerFailure(connection, "OnInfo", ex);
             return null;
         }
 
         await ApplyAsync(result, connection).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>Contract row 12: a handler threw; the connection closes with 1011 and OnDisconnect gets the failure.</summary>
+    private void CloseForHandlerFailure(Connection connection, string callback, Exception exception)
+    {
+        Log.HandlerFailed(_logger, callback, exception);
+        connection.BeginClose(WebSocketFrame.Close(1011), DisconnectReason.HandlerFailure(exception));
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
