@@ -5,42 +5,48 @@ namespace SlackKit.WebSockets.Benchmarks;
 /// <summary>
 /// K connections open and idle in this process: managed bytes per connection (GC.GetTotalMemory after a full
 /// collection), raw ClientWebSockets each holding a pending 4 KiB receive against connected [WebSocketHandler]
-/// clients, which hold no buffer while nothing arrives.
+/// clients, which hold no buffer while nothing arrives. With <c>hold</c>, each contender's connections stay open
+/// until Enter is pressed, for a heap snapshot.
 /// </summary>
 internal static class IdleConnections
 {
-    public static async Task<Result[]> RunAsync(Uri url, int count, TextWriter log)
+    public static async Task<Result[]> RunAsync(Uri url, int count, bool hold, TextWriter log)
     {
-        var raw = await MeasureAsync("raw ClientWebSocket + pending 4 KiB receive", count, async () =>
+        // What each contender holds per connection is only what it needs: no closure, no task wrapper.
+        var raw = await MeasureAsync("raw ClientWebSocket + pending 4 KiB receive", count, hold, async () =>
         {
             var socket = new ClientWebSocket();
             socket.Options.KeepAliveInterval = TimeSpan.Zero;
             await socket.ConnectAsync(url, CancellationToken.None);
             byte[] buffer = new byte[4096];
-            Task pending = socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).AsTask();
-            return (Held: (object)(socket, buffer, pending), Close: async () =>
+            return new RawConnection(socket, socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None));
+        }, async held =>
+        {
+            var connection = (RawConnection)held;
+            await connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            try
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-                try
-                {
-                    await pending;
-                }
-                catch (WebSocketException)
-                {
-                }
+                await connection.Pending;
+            }
+            catch (WebSocketException)
+            {
+            }
 
-                socket.Dispose();
-            });
+            connection.Socket.Dispose();
         });
         log.WriteLine($"  {raw.Contender}: {raw.BytesPerConnection:N0} B/connection");
 
-        var ours = await MeasureAsync("[WebSocketHandler] client", count, async () =>
+        using var connected = new SemaphoreSlim(0);
+        var ours = await MeasureAsync("[WebSocketHandler] client", count, hold, async () =>
         {
-            var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             WebSocketClient client = WebSocketClient.Start(url, new IdleBot(connected));
-            await connected.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            return (Held: (object)client, Close: async () => await client.DisposeAsync());
-        });
+            if (!await connected.WaitAsync(TimeSpan.FromSeconds(30)))
+            {
+                throw new TimeoutException("A client did not connect within 30 s.");
+            }
+
+            return client;
+        }, held => ((WebSocketClient)held).DisposeAsync().AsTask());
         log.WriteLine($"  {ours.Contender}: {ours.BytesPerConnection:N0} B/connection");
         return [raw, ours];
     }
@@ -56,20 +62,28 @@ internal static class IdleConnections
         }
     }
 
-    private static async Task<Result> MeasureAsync(string name, int count, Func<Task<(object Held, Func<Task> Close)>> open)
+    private static async Task<Result> MeasureAsync(string name, int count, bool hold, Func<Task<object>> open, Func<object, Task> close)
     {
         long before = Settled();
-        var held = new List<(object Held, Func<Task> Close)>(count);
+        var held = new List<object>(count);
         for (int opened = 0; opened < count; opened += 50)
         {
             held.AddRange(await Task.WhenAll(Enumerable.Range(0, Math.Min(50, count - opened)).Select(_ => open())));
         }
 
         long after = Settled();
+        if (hold)
+        {
+            // A heap snapshot now shows what each connection holds, type by type:
+            //   dotnet-gcdump collect -p <pid>, then dotnet-gcdump report <file>
+            Console.WriteLine($"holding {count:N0} x {name} open in process {Environment.ProcessId}; press Enter to go on");
+            await Console.In.ReadLineAsync();
+        }
+
         var result = new Result(name, count, (double)(after - before) / count);
         for (int closed = 0; closed < held.Count; closed += 100)
         {
-            await Task.WhenAll(held.Skip(closed).Take(100).Select(h => h.Close()));
+            await Task.WhenAll(held.Skip(closed).Take(100).Select(close));
         }
 
         GC.KeepAlive(held);
@@ -85,12 +99,15 @@ internal static class IdleConnections
     }
 
     internal sealed record Result(string Contender, int Connections, double BytesPerConnection);
+
+    /// <summary>A raw connection as a careful user would hold it: the socket and its pending receive (which holds the buffer).</summary>
+    private sealed record RawConnection(ClientWebSocket Socket, ValueTask<ValueWebSocketReceiveResult> Pending);
 }
 
 [WebSocketHandler]
-internal sealed partial class IdleBot(TaskCompletionSource connected)
+internal sealed partial class IdleBot(SemaphoreSlim connected)
 {
-    [OnConnect] void Connected() => connected.TrySetResult();
+    [OnConnect] void Connected() => connected.Release();
 
     [OnText] void Text(string text) { }
 

@@ -5,6 +5,7 @@ using SlackKit.WebSockets.Benchmarks;
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks               echo harness + idle connections
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --quick    the same, small: proves it runs
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --idle     idle connections alone
+//                                                                           (add --hold to pause for a heap snapshot)
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --dispatch the dispatch micro-benchmark
 if (args.Contains("--server"))
 {
@@ -52,7 +53,7 @@ try
         Console.WriteLine();
     }
 
-    IdleConnections.Result[] idle = await IdleConnections.RunAsync(url, quick ? 20 : 2000, Console.Out);
+    IdleConnections.Result[] idle = await IdleConnections.RunAsync(url, quick ? 20 : 2000, hold: args.Contains("--hold"), Console.Out);
     IdleConnections.Print(idle, Console.Out);
     return 0;
 }
