@@ -21,30 +21,32 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// <summary>The client whose mailbox the current code runs in, so that a handler calling <see cref="StopAsync"/> does not wait on itself.</summary>
     private static readonly AsyncLocal<WebSocketClient?> s_runningIn = new();
 
-    private readonly Func<CancellationToken, ValueTask<Uri>> _url;
+    private readonly Uri? _fixedUrl;
+    private readonly Func<CancellationToken, ValueTask<Uri>>? _urlProvider;
     private readonly IWebSocketHandler _handler;
     private readonly WebSocketClientOptions _options;
     private readonly InitResult _init;
-    private readonly Backoff _backoff;
+    private Backoff? _backoff; // made at the first reconnect: most clients never need one
     private readonly ILogger _logger;
     private readonly SingleReaderQueue<Mail> _mailbox = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly TaskCompletionSource<TerminateReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task<TerminateReason> _run = null!; // the mailbox loop: set by Start, and it is Completion
     private volatile Connection? _connection;
+    private CancellationTokenSource? _connectAttempt; // a connect under way, which a stop cancels
     private int _state = (int)WebSocketClientState.Connecting;
     private int _connectGeneration;
     private long _connectedAt;
     private long _droppedFrames;
     private int _attempts;
-    private string _endpoint = string.Empty;
+    private Endpoint _endpoint;
 
-    private WebSocketClient(Func<CancellationToken, ValueTask<Uri>> url, IWebSocketHandler handler, WebSocketClientOptions options, InitResult init)
+    private WebSocketClient(Uri? fixedUrl, Func<CancellationToken, ValueTask<Uri>>? urlProvider, IWebSocketHandler handler, WebSocketClientOptions options, InitResult init)
     {
-        _url = url;
+        _fixedUrl = fixedUrl;
+        _urlProvider = urlProvider;
         _handler = handler;
         _options = options;
         _init = init;
-        _backoff = new Backoff(options.ReconnectDelay, options.MaxReconnectDelay, Random.Shared);
         _logger = (ILogger?)options.LoggerFactory?.CreateLogger<WebSocketClient>() ?? NullLogger.Instance;
     }
 
@@ -55,7 +57,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// Completes when the client has terminated, after <c>[OnTerminate]</c>, with the reason it was given (contract
     /// row 13). It never faults: a failure is a <see cref="TerminateReason"/> of kind <see cref="TerminateKind.Failed"/>.
     /// </summary>
-    public Task<TerminateReason> Completion => _completion.Task;
+    public Task<TerminateReason> Completion => _run;
 
     /// <summary>
     /// Frames that were accepted (by <see cref="Cast"/>, <see cref="SendAsync"/> or as a reply) but never written,
@@ -89,7 +91,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     {
         ArgumentNullException.ThrowIfNull(url);
         CheckWebSocketUrl(url, nameof(url));
-        return Start(_ => new ValueTask<Uri>(url), handler, options);
+        return Start(url, null, handler, options);
     }
 
     /// <summary>
@@ -102,6 +104,11 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     public static WebSocketClient Start(Func<CancellationToken, ValueTask<Uri>> url, IWebSocketHandler handler, WebSocketClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(url);
+        return Start(null, url, handler, options);
+    }
+
+    private static WebSocketClient Start(Uri? fixedUrl, Func<CancellationToken, ValueTask<Uri>>? urlProvider, IWebSocketHandler handler, WebSocketClientOptions? options)
+    {
         ArgumentNullException.ThrowIfNull(handler);
         options = (options ?? new WebSocketClientOptions()).Clone();
         options.Validate();
@@ -112,9 +119,9 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             throw new InvalidOperationException($"OnInit returned {(int)init}, which is not an InitResult.");
         }
 
-        var client = new WebSocketClient(url, handler, options, init);
+        var client = new WebSocketClient(fixedUrl, urlProvider, handler, options, init);
         client._mailbox.TryWrite(Mail.Connect(0));
-        _ = Task.Run(client.RunAsync);
+        client._run = client.RunAsync(); // returns at its first await: the mailbox runs on the thread pool
         return client;
     }
 
@@ -190,9 +197,10 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         {
             _mailbox.TryWrite(Mail.Stop);
             _stopping.Cancel();
+            CancelConnectAttempt();
         }
 
-        return s_runningIn.Value == this ? Task.CompletedTask : _completion.Task.WaitAsync(cancellationToken);
+        return s_runningIn.Value == this ? Task.CompletedTask : _run.WaitAsync(cancellationToken);
     }
 
     /// <summary>Stops the client (see <see cref="StopAsync"/>) and waits for it to terminate.</summary>
@@ -200,8 +208,10 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
 
     // ---------------------------------------------------------------- the mailbox
 
-    private async Task RunAsync()
+    /// <summary>The mailbox: every callback runs here, one at a time. Ends with how the client terminated.</summary>
+    private async Task<TerminateReason> RunAsync()
     {
+        await Loop.Start;
         Interlocked.Increment(ref Live.Mailboxes);
         s_runningIn.Value = this;
         TerminateReason? end = null;
@@ -227,7 +237,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             end = await StopConnectionAsync().ConfigureAwait(false);
         }
 
-        await TerminateAsync(end ?? TerminateReason.Stopped).ConfigureAwait(false);
+        return await TerminateAsync(end ?? TerminateReason.Stopped).ConfigureAwait(false);
     }
 
     /// <summary>Handles one mail; returns how the client ends, or null to go on.</summary>
@@ -264,9 +274,9 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         Uri url;
         try
         {
-            url = await _url(_stopping.Token).ConfigureAwait(false);
+            url = _fixedUrl ?? await _urlProvider!(_stopping.Token).ConfigureAwait(false);
             CheckWebSocketUrl(url, "url");
-            _endpoint = Log.Endpoint(url);
+            _endpoint = new Endpoint(url);
         }
         catch (Exception ex) when (!IsStopCancellation(ex))
         {
@@ -281,7 +291,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
 
         Log.Connecting(_logger, _endpoint);
-        (Connection? connection, DisconnectReason? failure) = await Connection.ConnectAsync(url, _options, this, _stopping.Token).ConfigureAwait(false);
+        (Connection? connection, DisconnectReason? failure) = await ConnectWithTimeoutAsync(url).ConfigureAwait(false);
         if (connection is null)
         {
             Log.Disconnected(_logger, _endpoint, failure!.Message);
@@ -308,6 +318,42 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
 
         await ApplyAsync(result, connection).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>
+    /// One connect attempt, ended by <see cref="WebSocketClientOptions.ConnectTimeout"/> or by a stop. Its token is not
+    /// linked to the stop token: a linked source would leave its registration's bookkeeping on the client's stop token
+    /// for the client's life (about 150 bytes per client); the stop cancels the attempt instead.
+    /// </summary>
+    private async Task<(Connection? Connection, DisconnectReason? Failure)> ConnectWithTimeoutAsync(Uri url)
+    {
+        using var attempt = new CancellationTokenSource(_options.ConnectTimeout);
+        Interlocked.Exchange(ref _connectAttempt, attempt); // a full fence: a stop from here on sees the attempt
+        if (_stopping.IsCancellationRequested)
+        {
+            attempt.Cancel(); // the stop came first
+        }
+
+        try
+        {
+            return await Connection.ConnectAsync(url, _options, this, attempt.Token, _stopping.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _connectAttempt, null);
+        }
+    }
+
+    private void CancelConnectAttempt()
+    {
+        try
+        {
+            Volatile.Read(ref _connectAttempt)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt ended as the stop came.
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -402,7 +448,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         SetState(WebSocketClientState.Disconnected);
         if (Stopwatch.GetElapsedTime(_connectedAt) >= _options.ReconnectResetAfter)
         {
-            _backoff.Reset();
+            _backoff?.Reset();
         }
 
         return await DecideAfterDisconnectAsync(reason).ConfigureAwait(false);
@@ -444,6 +490,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         switch (action)
         {
             case DisconnectAction.Reconnect:
+                _backoff ??= new Backoff(_options.ReconnectDelay, _options.MaxReconnectDelay, Random.Shared);
                 ScheduleConnect(Max(_backoff.Next(), atLeast));
                 return null;
             case DisconnectAction.ReconnectAfter:
@@ -510,7 +557,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         return TerminateReason.Stopped;
     }
 
-    private async Task TerminateAsync(TerminateReason reason)
+    private async Task<TerminateReason> TerminateAsync(TerminateReason reason)
     {
         SetState(WebSocketClientState.Terminated);
         _mailbox.Complete();
@@ -545,7 +592,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
 
         Log.Terminated(_logger, reason.ToString());
         Interlocked.Decrement(ref Live.Mailboxes);
-        _completion.TrySetResult(reason);
+        return reason;
     }
 
     /// <summary>Frames accepted but never written are counted and logged, not silently lost.</summary>

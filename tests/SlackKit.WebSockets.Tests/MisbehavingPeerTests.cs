@@ -369,6 +369,34 @@ public partial class MisbehavingPeerTests
     }
 
     [Fact]
+    public async Task Row13_StopAsync_during_a_handshake_never_answered_ends_the_attempt_at_once()
+    {
+        var recorder = new Recorder();
+        var requestSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            await connection.ReadRequestAsync();
+            requestSeen.SetResult();
+            // Never answers; the attempt must end because the client stops, long before its ConnectTimeout.
+            if (await connection.ReadFrameAsync() is null)
+            {
+                dropped.SetResult();
+            }
+        });
+        var handler = new RecordingHandler(recorder);
+        WebSocketClient client = WebSocketClient.Start(peer.Url, handler, new WebSocketClientOptions { ConnectTimeout = TimeSpan.FromHours(1) });
+        await requestSeen.Task.WaitAsync(Recorder.Timeout);
+
+        await client.StopAsync().WaitAsync(Recorder.Timeout);
+
+        Assert.Equal(TerminateKind.Stopped, (await client.Completion).Kind);
+        await dropped.Task.WaitAsync(Recorder.Timeout); // the peer saw the TCP connection end
+        Assert.Null(handler.LastDisconnect); // a stop is not a disconnect for OnDisconnect to decide on
+        Assert.Equal("terminate:Stopped", recorder.Events[^1]);
+    }
+
+    [Fact]
     public async Task A_peer_that_never_answers_our_close_is_dropped_after_CloseTimeout()
     {
         var recorder = new Recorder();

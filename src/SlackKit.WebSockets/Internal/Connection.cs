@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Net;
@@ -38,17 +39,19 @@ internal sealed class Connection : IInboundFrameObserver
     private const WebSocketFrameKind Discarded = 0;
 
     private readonly ClientWebSocket _socket;
-    private readonly HttpMessageInvoker _invoker;
+    private HttpMessageInvoker? _invoker; // until the upgrade is done
     private readonly WebSocketClientOptions _options;
     private readonly IConnectionOwner _owner;
     private readonly SingleReaderQueue<Outbound> _outbound = new();
     private readonly SemaphoreSlim _room;
     private readonly CreditGate _receiveCredits;
-    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _endedTokenSource = new();
-    private readonly object _order = new();
-    private readonly Queue<(long MessagesBefore, Inbound Frame)> _pendingControl = new();
+    private Queue<(long MessagesBefore, Inbound Frame)>? _pendingControl; // made when a control frame must wait its turn
     private long _consumedMessages;
+
+    /// <summary>The lock that orders delivery (data messages and control frames); the connection itself, which is never exposed.</summary>
+    private object Order => this;
+
     private int _controlInMailbox;
     private long _controlNotDelivered;
     private int _lastMessageLength;
@@ -57,6 +60,7 @@ internal sealed class Connection : IInboundFrameObserver
     private long _lastStallEnded;
     private FrameTapStream? _tap;
     private Task _writer = Task.CompletedTask;
+    private Task _receiver = Task.CompletedTask;
     private volatile DisconnectReason? _closeCause;
     private volatile LocalClose? _localClose;
     private int _closeRequested;
@@ -90,10 +94,20 @@ internal sealed class Connection : IInboundFrameObserver
     }
 
     /// <summary>The handler of every connection whose options do not configure one.</summary>
-    private static readonly Lazy<SocketsHttpHandler> SharedHandler = new(() => new SocketsHttpHandler { PlaintextStreamFilter = FilterStream });
+    private static readonly Lazy<SocketsHttpHandler> SharedHandler = new(() => new SocketsHttpHandler
+    {
+        PlaintextStreamFilter = FilterStream,
+        // A connection whose request gave up (a connect timeout) is not pooled for another request: its tap belongs
+        // to the connection that asked for it.
+        PooledConnectionLifetime = TimeSpan.Zero,
+    });
 
-    /// <summary>Which connection an upgrade request is for: set by its <see cref="ConnectionInvoker"/>, read by the filter.</summary>
-    private static readonly HttpRequestOptionsKey<Connection> ConnectionKey = new("SlackKit.WebSockets.Connection");
+    /// <summary>
+    /// Which connection an upgrade request is for: added by its <see cref="ConnectionInvoker"/> while the request is
+    /// under way, read by the filter. A map of its own rather than the request's <c>Options</c>: the upgraded
+    /// connection keeps its request for life, and an options dictionary on it would be half a kilobyte per connection.
+    /// </summary>
+    private static readonly ConcurrentDictionary<HttpRequestMessage, Connection> Upgrading = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
     /// The tap: the upgraded stream in plain text (after TLS), so control frames can be seen and written. The request
@@ -101,7 +115,7 @@ internal sealed class Connection : IInboundFrameObserver
     /// </summary>
     private static ValueTask<Stream> FilterStream(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken)
     {
-        if (!context.InitialRequestMessage.Options.TryGetValue(ConnectionKey, out Connection? connection))
+        if (!Upgrading.TryGetValue(context.InitialRequestMessage, out Connection? connection))
         {
             return new ValueTask<Stream>(context.PlaintextStream); // not one of ours: left alone
         }
@@ -116,14 +130,28 @@ internal sealed class Connection : IInboundFrameObserver
     {
         public override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            request.Options.Set(ConnectionKey, connection);
-            return base.Send(request, cancellationToken);
+            Upgrading[request] = connection;
+            try
+            {
+                return base.Send(request, cancellationToken);
+            }
+            finally
+            {
+                Upgrading.TryRemove(request, out _);
+            }
         }
 
-        public override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        public override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            request.Options.Set(ConnectionKey, connection);
-            return base.SendAsync(request, cancellationToken);
+            Upgrading[request] = connection;
+            try
+            {
+                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Upgrading.TryRemove(request, out _);
+            }
         }
     }
 
@@ -131,7 +159,7 @@ internal sealed class Connection : IInboundFrameObserver
     public bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
 
     /// <summary>Completes once the connection is over and <see cref="IConnectionOwner.OnEnded"/> has been called.</summary>
-    public Task Ended => _ended.Task;
+    public Task Ended => _receiver;
 
     /// <summary>Pings and pongs answered (or swallowed) by the socket but not delivered: the handler was that far behind.</summary>
     public long ControlFramesNotDelivered => Interlocked.Read(ref _controlNotDelivered);
@@ -140,40 +168,47 @@ internal sealed class Connection : IInboundFrameObserver
     public long DroppedFrames => Interlocked.Read(ref _dropped);
 
     /// <summary>
-    /// Connects, or returns why it could not. Throws <see cref="OperationCanceledException"/> only when
-    /// <paramref name="cancellationToken"/> is cancelled (the client is stopping).
+    /// Connects, or returns why it could not. <paramref name="attempt"/> ends the attempt: cancelled by the
+    /// owner when it stops, or after <see cref="WebSocketClientOptions.ConnectTimeout"/>. Throws
+    /// <see cref="OperationCanceledException"/> only when <paramref name="stopping"/> is cancelled (the client is stopping).
     /// </summary>
     public static async Task<(Connection? Connection, DisconnectReason? Failure)> ConnectAsync(
-        Uri uri, WebSocketClientOptions options, IConnectionOwner owner, CancellationToken cancellationToken)
+        Uri uri, WebSocketClientOptions options, IConnectionOwner owner, CancellationToken attempt, CancellationToken stopping)
     {
         var connection = new Connection(options, owner);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ConnectTimeout);
         try
         {
             if (options.ConfigureRequest is { } configure)
             {
-                await configure(connection._socket.Options, timeout.Token).ConfigureAwait(false);
+                await configure(connection._socket.Options, attempt).ConfigureAwait(false);
             }
 
-            await connection._socket.ConnectAsync(uri, connection._invoker, timeout.Token).ConfigureAwait(false);
+            await connection._socket.ConnectAsync(uri, connection._invoker, attempt).ConfigureAwait(false);
+            if (connection._tap is null)
+            {
+                throw new InvalidOperationException("The upgraded connection did not pass through this client's stream filter; control frames could not be seen or sent.");
+            }
         }
         catch (Exception ex)
         {
-            DisconnectReason failure = connection.DescribeConnectFailure(ex, uri, cancellationToken);
+            DisconnectReason failure = connection.DescribeConnectFailure(ex, uri, stopping);
             connection.DisposeTransport();
-            cancellationToken.ThrowIfCancellationRequested();
+            stopping.ThrowIfCancellationRequested();
             return (null, failure);
         }
 
         // The upgraded connection has left the handler's pool: its invoker is done, and with it a handler the options
-        // configured for this connection alone (the shared handler stays).
-        connection._invoker.Dispose();
-        connection._writer = Task.Run(connection.RunWriterAsync, CancellationToken.None);
-        _ = Task.Run(connection.RunReceiverAsync, CancellationToken.None);
+        // configured for this connection alone (the shared handler stays). The response headers are kept only to
+        // explain a refused handshake; a connection that holds them for life gains nothing.
+        connection._invoker!.Dispose();
+        connection._invoker = null;
+        connection._socket.HttpResponseHeaders = null;
+        // Each loop begins on the thread pool (see Loop): the connecting code goes on at once.
+        connection._writer = connection.RunWriterAsync();
+        connection._receiver = connection.RunReceiverAsync();
         if (options.KeepAlive != Timeout.InfiniteTimeSpan)
         {
-            _ = Task.Run(connection.RunKeepAliveAsync, CancellationToken.None);
+            _ = connection.RunKeepAliveAsync();
         }
 
         return (connection, null);
@@ -342,13 +377,44 @@ internal sealed class Connection : IInboundFrameObserver
 
     // ---------------------------------------------------------------- receiving
 
+    /// <summary>
+    /// The receive pump: whole messages, in arrival order with the control frames the parser saw between them, go to
+    /// the owner, each holding a credit of the receive queue until its handler is done. One loop (one state machine
+    /// held while idle): it reads until the peer's close or a failure, then reports why and cleans up.
+    /// </summary>
     private async Task RunReceiverAsync()
     {
+        await Loop.Start;
         Interlocked.Increment(ref Live.Receivers);
         DisconnectReason reason;
         try
         {
-            reason = await ReceiveUntilClosedAsync().ConfigureAwait(false);
+            while (true)
+            {
+                bool holdsCredit = await TakeCreditAsync().ConfigureAwait(false);
+                Inbound message;
+                try
+                {
+                    // No buffer is held while waiting for a message to begin (a zero-byte read), and only this loop's
+                    // state machine: the message is read once it has begun.
+                    ValueWebSocketReceiveResult first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                    message = await ReceiveMessageAsync(first, keep: holdsCredit).ConfigureAwait(false);
+                }
+                catch
+                {
+                    ReleaseCredit(holdsCredit);
+                    throw;
+                }
+
+                if (message.Kind == WebSocketFrameKind.Close)
+                {
+                    ReleaseCredit(holdsCredit);
+                    reason = await OnCloseReceivedAsync(message).ConfigureAwait(false);
+                    break;
+                }
+
+                Deliver(message, holdsCredit);
+            }
         }
         catch (Exception ex)
         {
@@ -366,9 +432,9 @@ internal sealed class Connection : IInboundFrameObserver
 
         await _writer.ConfigureAwait(false);
         DisposeTransport();
-        lock (_order)
+        lock (Order)
         {
-            while (_pendingControl.TryDequeue(out var pending))
+            while (_pendingControl?.TryDequeue(out var pending) == true)
             {
                 Release(pending.Frame);
             }
@@ -377,51 +443,29 @@ internal sealed class Connection : IInboundFrameObserver
         _endedTokenSource.Cancel();
         Interlocked.Decrement(ref Live.Receivers);
         _owner.OnEnded(this, reason);
-        _ended.TrySetResult();
     }
 
-    private async Task<DisconnectReason> ReceiveUntilClosedAsync()
+    /// <summary>Data messages and the control frames the parser saw before them go to the owner in arrival order.</summary>
+    private void Deliver(in Inbound message, bool holdsCredit)
     {
-        while (true)
+        lock (Order)
         {
-            bool holdsCredit = await TakeCreditAsync().ConfigureAwait(false);
-            Inbound message;
-            try
+            _consumedMessages++;
+            if (holdsCredit && message.Kind != Discarded && !IsClosing)
             {
-                message = await ReceiveMessageAsync(keep: holdsCredit).ConfigureAwait(false);
+                ClientMetrics.MessagesReceived.Add(1, ClientMetrics.Kind(message.Kind));
+                ClientMetrics.BytesReceived.Add(message.Length);
+                _owner.OnReceived(this, message with { HoldsCredit = true });
             }
-            catch
+            else
             {
+                Release(message);
                 ReleaseCredit(holdsCredit);
-                throw;
             }
 
-            if (message.Kind == WebSocketFrameKind.Close)
+            while (_pendingControl is { } pending && pending.TryPeek(out var next) && next.MessagesBefore <= _consumedMessages)
             {
-                ReleaseCredit(holdsCredit);
-                return await OnCloseReceivedAsync(message).ConfigureAwait(false);
-            }
-
-            // Data messages and the control frames the parser saw between them go to the owner in arrival order.
-            lock (_order)
-            {
-                _consumedMessages++;
-                if (holdsCredit && message.Kind != Discarded && !IsClosing)
-                {
-                    ClientMetrics.MessagesReceived.Add(1, ClientMetrics.Kind(message.Kind));
-                    ClientMetrics.BytesReceived.Add(message.Length);
-                    _owner.OnReceived(this, message with { HoldsCredit = true });
-                }
-                else
-                {
-                    Release(message);
-                    ReleaseCredit(holdsCredit);
-                }
-
-                while (_pendingControl.TryPeek(out var pending) && pending.MessagesBefore <= _consumedMessages)
-                {
-                    _owner.OnReceived(this, _pendingControl.Dequeue().Frame);
-                }
+                _owner.OnReceived(this, pending.Dequeue().Frame);
             }
         }
     }
@@ -463,14 +507,13 @@ internal sealed class Connection : IInboundFrameObserver
     }
 
     /// <summary>
-    /// Reads one whole message. No buffer is held while waiting for it to start (a zero-byte read); then it is read
+    /// Reads the rest of a message that has begun (<paramref name="first"/>: the zero-byte read that waited for it)
     /// into pooled buffers that grow as needed. When <paramref name="keep"/> is false, or the message grows over
     /// <see cref="WebSocketClientOptions.MaxMessageSize"/>, it is read to its end and dropped (kind <see cref="Discarded"/>).
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<Inbound> ReceiveMessageAsync(bool keep)
+    private async ValueTask<Inbound> ReceiveMessageAsync(ValueWebSocketReceiveResult first, bool keep)
     {
-        ValueWebSocketReceiveResult first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
         if (first.MessageType == WebSocketMessageType.Close)
         {
             return CloseMessage();
@@ -621,7 +664,7 @@ internal sealed class Connection : IInboundFrameObserver
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
         payload.CopyTo(buffer);
         var frame = new Inbound(kind, buffer, payload.Length, null, null, HoldsCredit: false);
-        lock (_order)
+        lock (Order)
         {
             if (IsClosing)
             {
@@ -634,7 +677,7 @@ internal sealed class Connection : IInboundFrameObserver
             else
             {
                 // A data message that came before it is still being read: it waits its turn.
-                _pendingControl.Enqueue((messagesBefore, frame));
+                (_pendingControl ??= new()).Enqueue((messagesBefore, frame));
             }
         }
     }
@@ -648,6 +691,7 @@ internal sealed class Connection : IInboundFrameObserver
     /// </summary>
     private async Task RunKeepAliveAsync()
     {
+        await Loop.Start;
         TimeSpan interval = _options.KeepAlive;
         TimeSpan timeout = _options.KeepAliveTimeout;
         CancellationToken ended = _endedTokenSource.Token;
@@ -707,6 +751,7 @@ internal sealed class Connection : IInboundFrameObserver
     /// <summary>The one writer: frames go on the wire in the order they were queued, never interleaved.</summary>
     private async Task RunWriterAsync()
     {
+        await Loop.Start;
         Interlocked.Increment(ref Live.Writers);
         Exception? failure = null;
         while (await _outbound.WaitToReadAsync().ConfigureAwait(false))
@@ -831,7 +876,7 @@ internal sealed class Connection : IInboundFrameObserver
     private void DisposeTransport()
     {
         _socket.Dispose();
-        _invoker.Dispose();
+        _invoker?.Dispose();
         Interlocked.Decrement(ref Live.Connections);
     }
 

@@ -99,7 +99,12 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
 
     // A pooled builder: a read that waits for the peer allocates nothing in steady state.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        // A zero-byte read (how an idle connection waits) reads nothing, so there is nothing to observe: passed
+        // straight through, it holds no state machine of ours while it waits.
+        buffer.IsEmpty ? inner.ReadAsync(buffer, cancellationToken) : ReadObservedAsync(buffer, cancellationToken);
+
+    private async ValueTask<int> ReadObservedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         int read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Observed(buffer.Span, read);

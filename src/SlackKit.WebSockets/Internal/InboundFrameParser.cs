@@ -18,8 +18,8 @@ internal interface IInboundFrameObserver
 /// </summary>
 internal sealed class InboundFrameParser(IInboundFrameObserver observer)
 {
-    private readonly byte[] _header = new byte[14];
-    private readonly byte[] _control = new byte[WebSocketFrame.MaxControlPayloadLength];
+    private HeaderBytes _header; // inline: an idle connection holds no array for it
+    private byte[]? _control; // made at the first control frame with a payload
     private State _state = State.HttpResponse;
     private uint _last4;
     private int _headerLength;
@@ -68,8 +68,9 @@ internal sealed class InboundFrameParser(IInboundFrameObserver observer)
                     break;
                 case State.Payload:
                     int take = (int)Math.Min(_payloadLeft, data.Length - i);
-                    if (IsControl && _controlLength + take <= _control.Length)
+                    if (IsControl && _controlLength + take <= WebSocketFrame.MaxControlPayloadLength)
                     {
+                        _control ??= new byte[WebSocketFrame.MaxControlPayloadLength];
                         data.Slice(i, take).CopyTo(_control.AsSpan(_controlLength));
                         _controlLength += take;
                     }
@@ -108,7 +109,7 @@ internal sealed class InboundFrameParser(IInboundFrameObserver observer)
         _payloadLeft = extended switch
         {
             2 => (_header[2] << 8) | _header[3],
-            8 => (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(2, 8)),
+            8 => (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(((ReadOnlySpan<byte>)_header).Slice(2, 8)),
             _ => length7,
         };
         if (_payloadLeft < 0 || (IsControl && _payloadLeft > WebSocketFrame.MaxControlPayloadLength) || masked)
@@ -137,14 +138,23 @@ internal sealed class InboundFrameParser(IInboundFrameObserver observer)
                 _messages++;
                 break;
             case 0x9:
-                observer.OnControlFrame(WebSocketFrameKind.Ping, _control.AsSpan(0, _controlLength), _messages);
+                observer.OnControlFrame(WebSocketFrameKind.Ping, ControlPayload, _messages);
                 break;
             case 0xA:
-                observer.OnControlFrame(WebSocketFrameKind.Pong, _control.AsSpan(0, _controlLength), _messages);
+                observer.OnControlFrame(WebSocketFrameKind.Pong, ControlPayload, _messages);
                 break;
             case 0x8:
-                observer.OnControlFrame(WebSocketFrameKind.Close, _control.AsSpan(0, _controlLength), _messages);
+                observer.OnControlFrame(WebSocketFrameKind.Close, ControlPayload, _messages);
                 break;
         }
+    }
+
+    private ReadOnlySpan<byte> ControlPayload => _control.AsSpan(0, _controlLength);
+
+    /// <summary>The longest frame header (RFC 6455 §5.2): 2 bytes, an 8-byte length, a 4-byte mask.</summary>
+    [System.Runtime.CompilerServices.InlineArray(14)]
+    private struct HeaderBytes
+    {
+        private byte _first;
     }
 }

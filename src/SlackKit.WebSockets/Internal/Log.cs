@@ -9,13 +9,13 @@ namespace SlackKit.WebSockets.Internal;
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Debug, "Connecting to {Endpoint}")]
-    public static partial void Connecting(ILogger logger, string endpoint);
+    public static partial void Connecting(ILogger logger, Endpoint endpoint);
 
     [LoggerMessage(2, LogLevel.Information, "Connected to {Endpoint}")]
-    public static partial void Connected(ILogger logger, string endpoint);
+    public static partial void Connected(ILogger logger, Endpoint endpoint);
 
     [LoggerMessage(3, LogLevel.Information, "Disconnected from {Endpoint}: {Reason}")]
-    public static partial void Disconnected(ILogger logger, string endpoint, string reason);
+    public static partial void Disconnected(ILogger logger, Endpoint endpoint, string reason);
 
     [LoggerMessage(4, LogLevel.Information, "Reconnecting in {Delay}")]
     public static partial void ReconnectScheduled(ILogger logger, TimeSpan delay);
@@ -41,6 +41,13 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Warning, "{Count} ping/pong frame(s) were answered but not delivered to [OnPing]/[OnPong]: the handler was behind")]
     public static partial void ControlFramesNotDelivered(ILogger logger, long count);
 
-    /// <summary>scheme://host:port/path: no user info, no query, no fragment.</summary>
-    public static string Endpoint(Uri url) => $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
+}
+
+/// <summary>
+/// A URL as it is logged: scheme://host:port/path, with no user info, no query and no fragment. The text is made only
+/// when a log event is written, so a client whose logging is off keeps no string for it.
+/// </summary>
+internal readonly struct Endpoint(Uri? url)
+{
+    public override string ToString() => url is null ? string.Empty : $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
 }

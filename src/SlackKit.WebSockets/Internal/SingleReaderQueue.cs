@@ -2,12 +2,12 @@ namespace SlackKit.WebSockets.Internal;
 
 /// <summary>
 /// A queue with any number of writers and one reader that waits asynchronously: the client's mailbox and each
-/// connection's send queue. Small while idle (a ring of four items that grows only when needed, and is reused), and
+/// connection's send queue. Small while idle (a ring of one item that grows only when needed, and is kept), and
 /// without allocation in steady state (the reader's wait is an <see cref="AsyncSignal"/>).
 /// </summary>
 internal sealed class SingleReaderQueue<T> : AsyncSignal
 {
-    private T[] _items = new T[4];
+    private T[] _items = new T[1]; // doubles as needed, and is kept: an idle queue holds one slot
     private int _head;
     private int _count;
     private bool _completed;
