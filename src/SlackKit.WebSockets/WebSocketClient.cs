@@ -50,6 +50,9 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         _logger = (ILogger?)options.LoggerFactory?.CreateLogger<WebSocketClient>() ?? NullLogger.Instance;
     }
 
+    /// <summary>The connection, while there is one (for tests).</summary>
+    internal Connection? CurrentConnection => _connection;
+
     /// <summary>Where the client is in its lifecycle.</summary>
     public WebSocketClientState State => (WebSocketClientState)Volatile.Read(ref _state);
 

@@ -54,6 +54,85 @@ public partial class MessageTests
     }
 
     [Fact]
+    public async Task Row3_receive_buffers_are_reused_while_messages_flow_and_none_is_held_once_idle()
+    {
+        var recorder = new Recorder();
+        await using KestrelServer server = await KestrelServer.StartEchoAsync();
+        // One message in the mailbox at a time: the pump reads the next only after the handler gave the last one back.
+        await using WebSocketClient client = WebSocketClient.Start(server.Url, new HoldingHandler(recorder, release: null),
+            new WebSocketClientOptions { ReceiveQueueCapacity = 1 });
+        await recorder.WaitForAsync("connect");
+
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.True(client.Cast(WebSocketFrame.Text($"message {i}"))); // echoed back to back
+        }
+
+        await recorder.WaitForAsync(e => e.Length == 51, "50 echoes");
+        Internal.Connection connection = client.CurrentConnection!;
+        Assert.True(connection.SpareBufferReuses > 0, "no message was read into a buffer handed back by an earlier handler");
+        await WaitUntilAsync(() => !connection.HoldsSpareBuffer, "the idle connection to give its spare buffer back");
+    }
+
+    [Fact]
+    public async Task Row3_a_buffer_handed_back_after_the_pump_went_idle_goes_to_the_pool()
+    {
+        var recorder = new Recorder();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using KestrelServer server = await KestrelServer.StartEchoAsync();
+        await using WebSocketClient client = WebSocketClient.Start(server.Url, new HoldingHandler(recorder, release));
+        try
+        {
+            await recorder.WaitForAsync("connect");
+            Internal.Connection connection = client.CurrentConnection!;
+
+            // The handler keeps its message while the pump, with nothing more to read, waits for data.
+            Assert.True(client.Cast(WebSocketFrame.Text("hold")));
+            await recorder.WaitForAsync("holding");
+            await WaitUntilAsync(() => connection.IsPumpWaiting, "the pump to wait for data");
+            release.SetResult();
+
+            await recorder.WaitForAsync("text:hold");
+            await WaitUntilAsync(() => !connection.HoldsSpareBuffer, "the buffer to go to the pool");
+        }
+        finally
+        {
+            release.TrySetResult(); // never leave the mailbox stuck in the handler
+        }
+    }
+
+    /// <summary>Waits for a condition that no event announces; the timeout only fails the test.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var deadline = new CancellationTokenSource(Recorder.Timeout);
+        while (!condition())
+        {
+            Assert.False(deadline.IsCancellationRequested, "timed out waiting for " + what);
+            await Task.Delay(5, CancellationToken.None);
+        }
+    }
+
+    [WebSocketHandler]
+    private sealed partial class HoldingHandler(Recorder recorder, TaskCompletionSource? release)
+    {
+        [OnConnect] void Connected() => recorder.Add("connect");
+
+        [OnText]
+        async Task Text(string text)
+        {
+            if (text == "hold" && release is not null)
+            {
+                recorder.Add("holding");
+                await release.Task;
+            }
+
+            recorder.Add("text:" + text);
+        }
+
+        [OnDisconnect] DisconnectResult Lost() => DisconnectResult.Close("test over");
+    }
+
+    [Fact]
     public async Task A_reply_from_a_handler_reaches_the_peer()
     {
         var recorder = new Recorder();

@@ -48,6 +48,8 @@ internal sealed class Connection : IInboundFrameObserver
     private readonly CancellationTokenSource _endedTokenSource = new();
     private Queue<(long MessagesBefore, Inbound Frame)>? _pendingControl; // made when a control frame must wait its turn
     private long _consumedMessages;
+    private byte[]? _spare;
+    private int _pumpWaiting;
 
     /// <summary>The lock that orders delivery (data messages and control frames); the connection itself, which is never exposed.</summary>
     private object Order => this;
@@ -323,7 +325,7 @@ internal sealed class Connection : IInboundFrameObserver
     {
         if (message.Buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(message.Buffer);
+            ReturnReceiveBuffer(message.Buffer);
         }
 
         if (message.HoldsCredit)
@@ -397,7 +399,16 @@ internal sealed class Connection : IInboundFrameObserver
                 {
                     // No buffer is held while waiting for a message to begin (a zero-byte read), and only this loop's
                     // state machine: the message is read once it has begun.
-                    ValueWebSocketReceiveResult first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                    ValueTask<ValueWebSocketReceiveResult> begun = _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                    if (!begun.IsCompleted)
+                    {
+                        // Nothing to read yet, and maybe nothing for a long time: the spare buffer goes back.
+                        Volatile.Write(ref _pumpWaiting, 1);
+                        GiveBackSpare();
+                    }
+
+                    ValueWebSocketReceiveResult first = await begun.ConfigureAwait(false);
+                    Volatile.Write(ref _pumpWaiting, 0);
                     message = await ReceiveMessageAsync(first, keep: holdsCredit).ConfigureAwait(false);
                 }
                 catch
@@ -422,6 +433,10 @@ internal sealed class Connection : IInboundFrameObserver
                 ? DisconnectReason.LocalClose(local.Code, local.Reason)
                 : DescribeReceiveFailure(ex));
         }
+
+        // From now on every buffer handed back goes to the pool.
+        Volatile.Write(ref _pumpWaiting, 1);
+        GiveBackSpare();
 
         // No frame is written after the connection is over: what is still queued is counted as dropped.
         _outbound.Complete();
@@ -528,7 +543,7 @@ internal sealed class Connection : IInboundFrameObserver
         int limit = _options.MaxMessageSize;
         // The first buffer is as large as the last message was: a stream of 16 KiB messages is read without the
         // rent-grow-copy steps a 4 KiB start would take for each.
-        byte[]? buffer = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(InitialReceiveBufferSize, _lastMessageLength + 1), limit + 1));
+        byte[]? buffer = RentReceiveBuffer(Math.Min(Math.Max(InitialReceiveBufferSize, _lastMessageLength + 1), limit + 1));
         int length = 0;
         long total = 0;
         try
@@ -586,6 +601,55 @@ internal sealed class Connection : IInboundFrameObserver
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    // The spare: the last receive buffer a handler gave back, kept for the next message. A buffer rented on the
+    // pump's thread and returned on the mailbox's misses the pool's per-thread caches now and then, and a miss is an
+    // allocation. The spare goes back to the pool whenever the pump waits for data, so an idle connection holds none.
+
+    /// <summary>Whether the connection holds a spare receive buffer now (for tests: never while idle).</summary>
+    internal bool HoldsSpareBuffer => Volatile.Read(ref _spare) is not null;
+
+    /// <summary>Whether the receive pump is waiting for data (for tests).</summary>
+    internal bool IsPumpWaiting => Volatile.Read(ref _pumpWaiting) != 0;
+
+    /// <summary>How many messages were read into the spare instead of a buffer from the pool (for tests).</summary>
+    internal long SpareBufferReuses { get; private set; }
+
+    private byte[] RentReceiveBuffer(int minimumLength)
+    {
+        if (Interlocked.Exchange(ref _spare, null) is { } spare)
+        {
+            if (spare.Length >= minimumLength)
+            {
+                SpareBufferReuses++; // the pump's thread only
+                return spare;
+            }
+
+            ArrayPool<byte>.Shared.Return(spare);
+        }
+
+        return ArrayPool<byte>.Shared.Rent(minimumLength);
+    }
+
+    private void ReturnReceiveBuffer(byte[] buffer)
+    {
+        if (Interlocked.CompareExchange(ref _spare, buffer, null) is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer); // one spare is enough
+        }
+        else if (Volatile.Read(ref _pumpWaiting) != 0)
+        {
+            GiveBackSpare(); // the pump went idle (or the connection ended) while this buffer was out
+        }
+    }
+
+    private void GiveBackSpare()
+    {
+        if (Interlocked.Exchange(ref _spare, null) is { } spare)
+        {
+            ArrayPool<byte>.Shared.Return(spare);
         }
     }
 

@@ -104,6 +104,7 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
         // straight through, it holds no state machine of ours while it waits.
         buffer.IsEmpty ? inner.ReadAsync(buffer, cancellationToken) : ReadObservedAsync(buffer, cancellationToken);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadObservedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         int read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
