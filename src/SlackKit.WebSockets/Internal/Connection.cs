@@ -393,7 +393,16 @@ internal sealed class Connection : IInboundFrameObserver
         {
             while (true)
             {
-                bool holdsCredit = await TakeCreditAsync().ConfigureAwait(false);
+                bool holdsCredit;
+                try
+                {
+                    holdsCredit = await TakeCreditAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    EndStall();
+                }
+
                 Inbound message;
                 try
                 {
@@ -493,28 +502,33 @@ internal sealed class Connection : IInboundFrameObserver
         }
     }
 
-    /// <summary>Waits for room in the receive queue; once a close has begun, messages are discarded and no room is needed.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> TakeCreditAsync()
+    /// <summary>
+    /// Takes room in the receive queue (true), or learns that none is needed because a close has begun and messages
+    /// are discarded (false). Not an async method: waiting is the credit gate's own allocation-free wait, and the
+    /// stall it may start is ended by <see cref="EndStall"/> once the wait is over.
+    /// </summary>
+    private ValueTask<bool> TakeCreditAsync()
     {
         if (IsClosing)
         {
-            return false;
+            return new ValueTask<bool>(false);
         }
 
         if (_receiveCredits.TryTake())
         {
-            return true;
+            return new ValueTask<bool>(true);
         }
 
         // The handler is behind: nothing is read until it catches up, so the peer's silence is ours, not its own
         // (keepalive does not count it against the peer).
         Volatile.Write(ref _stalledSince, Stopwatch.GetTimestamp());
-        try
-        {
-            return await _receiveCredits.TakeAsync().ConfigureAwait(false);
-        }
-        finally
+        return _receiveCredits.TakeAsync();
+    }
+
+    /// <summary>Ends the stall <see cref="TakeCreditAsync"/> began, if it began one.</summary>
+    private void EndStall()
+    {
+        if (Volatile.Read(ref _stalledSince) != 0)
         {
             Volatile.Write(ref _lastStallEnded, Stopwatch.GetTimestamp());
             Volatile.Write(ref _stalledSince, 0);
@@ -607,6 +621,9 @@ internal sealed class Connection : IInboundFrameObserver
     // The spare: the last receive buffer a handler gave back, kept for the next message. A buffer rented on the
     // pump's thread and returned on the mailbox's misses the pool's per-thread caches now and then, and a miss is an
     // allocation. The spare goes back to the pool whenever the pump waits for data, so an idle connection holds none.
+
+    /// <summary>How many writes went to the socket's stream (for tests).</summary>
+    internal long SocketWrites => _tap?.SocketWrites ?? 0;
 
     /// <summary>Whether the connection holds a spare receive buffer now (for tests: never while idle).</summary>
     internal bool HoldsSpareBuffer => Volatile.Read(ref _spare) is not null;
@@ -820,6 +837,8 @@ internal sealed class Connection : IInboundFrameObserver
         Exception? failure = null;
         while (await _outbound.WaitToReadAsync().ConfigureAwait(false))
         {
+            // While frames are queued they are gathered and written together: one socket write per burst.
+            _tap?.BeginBatch();
             while (_outbound.TryRead(out Outbound item))
             {
                 if (failure is not null || (_localClose is not null && item.Frame.Kind != WebSocketFrameKind.Close))
@@ -837,6 +856,11 @@ internal sealed class Connection : IInboundFrameObserver
                 try
                 {
                     int bytes = await WriteFrameAsync(item.Frame).ConfigureAwait(false);
+                    if (item.Written is not null && _tap is not null)
+                    {
+                        await _tap.WriteBatchAsync().ConfigureAwait(false); // SendAsync completes once the frame is on the wire
+                    }
+
                     ClientMetrics.MessagesSent.Add(1, ClientMetrics.Kind(item.Frame.Kind));
                     ClientMetrics.BytesSent.Add(bytes);
                     item.Written?.TrySetResult();
@@ -853,6 +877,19 @@ internal sealed class Connection : IInboundFrameObserver
                     {
                         _room.Release();
                     }
+                }
+            }
+
+            if (_tap is not null)
+            {
+                try
+                {
+                    await _tap.EndBatchAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    failure ??= ex;
+                    _socket.Abort();
                 }
             }
         }

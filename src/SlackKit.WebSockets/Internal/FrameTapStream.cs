@@ -15,8 +15,21 @@ namespace SlackKit.WebSockets.Internal;
 /// </summary>
 internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : Stream
 {
+    /// <summary>Frames up to this size are gathered in a batch; a larger one is written on its own (no copy).</summary>
+    private const int MaxBatchedFrame = 4 * 1024;
+
+    /// <summary>A batch is written once it would grow past this.</summary>
+    private const int BatchCapacity = 16 * 1024;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private long _lastInbound = Stopwatch.GetTimestamp();
+    private bool _batching;
+    private byte[]? _batch;
+    private int _batched;
+    private long _socketWrites;
+
+    /// <summary>How many writes went to the stream below (for tests: a burst of frames takes fewer writes than frames).</summary>
+    internal long SocketWrites => Interlocked.Read(ref _socketWrites);
 
     private int _sentCloseCode;
 
@@ -52,19 +65,94 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
         }
     }
 
+    /// <summary>
+    /// From now until <see cref="EndBatchAsync"/>, small frames are gathered and written together: the connection's
+    /// writer calls this while it has frames queued, so that a burst of frames costs one socket write, not one each.
+    /// A frame written meanwhile by anyone else (a pong the socket answers, a keepalive ping) joins the batch in order.
+    /// </summary>
+    public void BeginBatch() => Volatile.Write(ref _batching, true);
+
+    /// <summary>Writes what was gathered since <see cref="BeginBatch"/>, and writes frames one by one again.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask EndBatchAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            Volatile.Write(ref _batching, false);
+            await WriteBatchUnderLockAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Nothing is held between bursts: an idle connection keeps no batch buffer.
+            if (_batch is { } batch)
+            {
+                _batch = null;
+                ArrayPool<byte>.Shared.Return(batch);
+            }
+
+            _batched = 0;
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Writes what is gathered now (a caller needs its frame on the wire), and goes on gathering.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WriteBatchAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await WriteBatchUnderLockAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            NoteClose(buffer.Span);
+            bool close = NoteClose(buffer.Span);
+            // A close frame is never held back: once both close frames are through, the socket disposes this stream.
+            if (Volatile.Read(ref _batching) && buffer.Length <= MaxBatchedFrame && !close)
+            {
+                if (_batched + buffer.Length > BatchCapacity)
+                {
+                    await WriteBatchUnderLockAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                _batch ??= ArrayPool<byte>.Shared.Rent(BatchCapacity);
+                buffer.Span.CopyTo(_batch.AsSpan(_batched));
+                _batched += buffer.Length;
+                return;
+            }
+
+            await WriteBatchUnderLockAsync(cancellationToken).ConfigureAwait(false); // what came before goes first
+            Interlocked.Increment(ref _socketWrites);
             await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    private ValueTask WriteBatchUnderLockAsync(CancellationToken cancellationToken)
+    {
+        if (_batched == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        int length = _batched;
+        _batched = 0;
+        Interlocked.Increment(ref _socketWrites);
+        return inner.WriteAsync(_batch.AsMemory(0, length), cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -76,6 +164,12 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
         try
         {
             NoteClose(buffer.AsSpan(offset, count));
+            if (_batched > 0)
+            {
+                inner.Write(_batch!, 0, _batched); // what came before goes first
+                _batched = 0;
+            }
+
             inner.Write(buffer, offset, count);
         }
         finally
@@ -84,17 +178,27 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
         }
     }
 
+    private static bool IsClose(ReadOnlySpan<byte> frame) => frame.Length >= 2 && (frame[0] & 0x0F) == 0x8;
+
     /// <summary>
-    /// Every write is one whole frame, masked (RFC 6455 §5.3); a close frame's code is kept. The socket closes with
-    /// 1002 or 1007 on a protocol violation without saying so, and this is how the client learns which.
+    /// Every write is one whole frame, masked (RFC 6455 §5.3); a close frame's code is kept, and whether the frame is
+    /// a close frame is returned. The socket closes with 1002 or 1007 on a protocol violation without saying so, and
+    /// this is how the client learns which.
     /// </summary>
-    private void NoteClose(ReadOnlySpan<byte> frame)
+    private bool NoteClose(ReadOnlySpan<byte> frame)
     {
-        if (frame.Length >= 8 && (frame[0] & 0x0F) == 0x8 && (frame[1] & 0x7F) >= 2 && (frame[1] & 0x80) != 0)
+        if (!IsClose(frame))
+        {
+            return false;
+        }
+
+        if (frame.Length >= 8 && (frame[1] & 0x7F) >= 2 && (frame[1] & 0x80) != 0)
         {
             int code = ((frame[6] ^ frame[2]) << 8) | (frame[7] ^ frame[3]);
             Volatile.Write(ref _sentCloseCode, code);
         }
+
+        return true;
     }
 
     // A pooled builder: a read that waits for the peer allocates nothing in steady state.
