@@ -10,6 +10,14 @@ namespace SlackKit.WebSockets.Benchmarks;
 internal sealed class AllocationSampler : EventListener
 {
     private readonly ConcurrentDictionary<string, int> _ticks = new();
+    private volatile bool _counting;
+
+    /// <summary>Ticks are counted only while this is set (after a warm-up).</summary>
+    public bool Counting
+    {
+        get => _counting;
+        set => _counting = value;
+    }
 
     public IEnumerable<(string Type, int Ticks)> Top(int count) =>
         _ticks.OrderByDescending(t => t.Value).Take(count).Select(t => (t.Key, t.Value));
@@ -24,11 +32,18 @@ internal sealed class AllocationSampler : EventListener
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
-        if (e.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) == true && e.Payload is { } payload)
+        if (_counting && e.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) == true && e.Payload is { } payload)
         {
             int index = e.PayloadNames!.IndexOf("TypeName");
             if (index >= 0 && payload[index] is string type)
             {
+                // An array's size says which one it is (a receive buffer, a batch, a pool's own array).
+                int size = e.PayloadNames!.IndexOf("ObjectSize");
+                if (type.EndsWith("[]", StringComparison.Ordinal) && size >= 0)
+                {
+                    type += $" ({payload[size]} B)";
+                }
+
                 _ticks.AddOrUpdate(type, 1, (_, n) => n + 1);
             }
         }

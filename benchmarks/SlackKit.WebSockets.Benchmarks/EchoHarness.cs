@@ -56,12 +56,16 @@ internal static class EchoHarness
     }
 
     /// <summary>Echoes <paramref name="count"/> messages through one [WebSocketHandler] client, for the allocation sampler.</summary>
-    public static async Task SampleAsync(Uri url, Workload workload, bool memoryHandler, int count)
+    public static async Task SampleAsync(Uri url, Workload workload, bool memoryHandler, int count, AllocationSampler sampler)
     {
         var pipeline = new Pipeline();
         await using IContender contender = new HandlerContender(memoryHandler);
         await contender.ConnectAsync(url, workload, pipeline.OnEcho);
-        await pipeline.RunAsync(contender, workload.Size > 1024 ? count / 10 : count);
+        count = workload.Size > 1024 ? count / 10 : count;
+        await pipeline.RunAsync(contender, count / 5);
+        sampler.Counting = true;
+        await pipeline.RunAsync(contender, count);
+        sampler.Counting = false;
     }
 
     public static void Print(IReadOnlyList<Result> results, TextWriter output)

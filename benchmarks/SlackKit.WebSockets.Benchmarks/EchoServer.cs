@@ -56,12 +56,15 @@ internal static class EchoServer
         return 0;
     }
 
-    /// <summary>Starts the child process; disposing it ends the server.</summary>
-    public static async Task<(Process Process, Uri Url)> StartChildAsync()
+    /// <summary>
+    /// Starts the child process running Kestrel, or with <paramref name="fast"/> the <see cref="FastEchoServer"/>;
+    /// closing its standard input ends it.
+    /// </summary>
+    public static async Task<(Process Process, Uri Url)> StartChildAsync(bool fast = false)
     {
         var process = Process.Start(new ProcessStartInfo(Environment.ProcessPath!)
         {
-            ArgumentList = { "--server" },
+            ArgumentList = { fast ? "--fast-server" : "--server" },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,

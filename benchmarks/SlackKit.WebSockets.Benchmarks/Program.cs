@@ -12,6 +12,11 @@ if (args.Contains("--server"))
     return await EchoServer.RunAsync();
 }
 
+if (args.Contains("--fast-server"))
+{
+    return await FastEchoServer.RunAsync();
+}
+
 if (args.Contains("--dispatch"))
 {
     BenchmarkRunner.Run<DispatchBenchmarks>(args: [.. args.Where(a => a != "--dispatch")]);
@@ -21,11 +26,12 @@ if (args.Contains("--dispatch"))
 if (args.Contains("--allocations"))
 {
     // Which types a [WebSocketHandler] client allocates while echoing: a diagnostic, not a benchmark.
-    (Process echo, Uri echoUrl) = await EchoServer.StartChildAsync();
+    // Steady state only: each workload warms up before the sampler counts.
+    (Process echo, Uri echoUrl) = await EchoServer.StartChildAsync(fast: args.Contains("--fast"));
     using var sampler = new AllocationSampler();
     foreach (Workload workload in Workload.All)
     {
-        await EchoHarness.SampleAsync(echoUrl, workload, memoryHandler: args.Contains("--memory"), 200_000);
+        await EchoHarness.SampleAsync(echoUrl, workload, memoryHandler: args.Contains("--memory"), 200_000, sampler);
     }
 
     foreach ((string type, int ticks) in sampler.Top(15))
@@ -42,7 +48,7 @@ bool quick = args.Contains("--quick");
 bool idleOnly = args.Contains("--idle");
 Console.WriteLine($"SlackKit.WebSockets echo harness{(quick ? " (quick: proves the harness runs; the numbers mean nothing)" : string.Empty)}");
 Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-(Process server, Uri url) = await EchoServer.StartChildAsync();
+(Process server, Uri url) = await EchoServer.StartChildAsync(fast: args.Contains("--fast"));
 try
 {
     if (!idleOnly)
