@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using SlackKit.WebSockets.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks               echo harness + idle connections
+//                                                                           (add --kestrel to echo with Kestrel)
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --quick    the same, small: proves it runs
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --idle     idle connections alone
 //                                                                           (add --hold to pause for a heap snapshot)
@@ -27,7 +28,7 @@ if (args.Contains("--allocations"))
 {
     // Which types a [WebSocketHandler] client allocates while echoing: a diagnostic, not a benchmark.
     // Steady state only: each workload warms up before the sampler counts.
-    (Process echo, Uri echoUrl) = await EchoServer.StartChildAsync(fast: args.Contains("--fast"));
+    (Process echo, Uri echoUrl) = await EchoServer.StartChildAsync(fast: !args.Contains("--kestrel"));
     using var sampler = new AllocationSampler();
     foreach (Workload workload in Workload.All)
     {
@@ -48,7 +49,11 @@ bool quick = args.Contains("--quick");
 bool idleOnly = args.Contains("--idle");
 Console.WriteLine($"SlackKit.WebSockets echo harness{(quick ? " (quick: proves the harness runs; the numbers mean nothing)" : string.Empty)}");
 Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-(Process server, Uri url) = await EchoServer.StartChildAsync(fast: args.Contains("--fast"));
+bool kestrel = args.Contains("--kestrel");
+Console.WriteLine(kestrel
+    ? "echo server: Kestrel (ASP.NET Core WebSockets), one message read and written back at a time"
+    : "echo server: the fast echo server, every whole frame that has arrived written back in one call (--kestrel for Kestrel)");
+(Process server, Uri url) = await EchoServer.StartChildAsync(fast: !kestrel);
 try
 {
     if (!idleOnly)
