@@ -16,10 +16,7 @@ namespace SlackKit.WebSockets.Internal;
 internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : Stream
 {
     /// <summary>Frames up to this size are gathered in a batch; a larger one is written on its own (no copy).</summary>
-    private const int MaxBatchedFrame = 4 * 1024;
-
-    /// <summary>A batch is written once it would grow past this.</summary>
-    private const int BatchCapacity = 16 * 1024;
+    private const int MaxBatchedFrame = 32 * 1024;
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private long _lastInbound = Stopwatch.GetTimestamp();
@@ -88,7 +85,7 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
             if (_batch is { } batch)
             {
                 _batch = null;
-                ArrayPool<byte>.Shared.Return(batch);
+                BufferSlots.Batches.Return(batch);
             }
 
             _batched = 0;
@@ -121,12 +118,12 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
             // A close frame is never held back: once both close frames are through, the socket disposes this stream.
             if (Volatile.Read(ref _batching) && buffer.Length <= MaxBatchedFrame && !close)
             {
-                if (_batched + buffer.Length > BatchCapacity)
+                if (_batched + buffer.Length > BufferSlots.Batches.BufferSize)
                 {
                     await WriteBatchUnderLockAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                _batch ??= ArrayPool<byte>.Shared.Rent(BatchCapacity);
+                _batch ??= BufferSlots.Batches.Rent();
                 buffer.Span.CopyTo(_batch.AsSpan(_batched));
                 _batched += buffer.Length;
                 return;
