@@ -2,11 +2,15 @@ namespace SlackKit.WebSockets.Internal;
 
 /// <summary>
 /// The receive pump's places in the mailbox: a count of credits with one waiter (the pump), taken before a message
-/// is read and given back once its handler is done. Waiting allocates nothing, because under load the pump waits for
-/// every few messages.
+/// is read and given back once its handler is done. Waiting allocates nothing, because under load the pump waits
+/// often. A waiting pump is woken once half the credits are back, not at the first one (as a pipe resumes its writer
+/// below a lower threshold than the one that paused it): the handler still has half a queue to work through, and the
+/// pump reads a run of messages per wait instead of one. Each wait moves the pump to another thread, where the
+/// runtime's pooled state machines of its next read miss their per-thread caches now and then.
 /// </summary>
 internal sealed class CreditGate(int credits) : AsyncSignal
 {
+    private readonly int _resumeAt = Math.Max(1, credits / 2);
     private int _credits = credits;
     private bool _closed;
 
@@ -45,13 +49,13 @@ internal sealed class CreditGate(int credits) : AsyncSignal
         }
     }
 
-    /// <summary>Gives a credit back; wakes the waiter, if any, with it.</summary>
+    /// <summary>Gives a credit back; wakes the waiter, if any, once half the credits are back.</summary>
     public void Release()
     {
         lock (Gate)
         {
             _credits++;
-            if (!TakeWaiterUnderGate())
+            if (_credits < _resumeAt || !TakeWaiterUnderGate())
             {
                 return;
             }
