@@ -837,8 +837,7 @@ internal sealed class Connection : IInboundFrameObserver
         Exception? failure = null;
         while (await _outbound.WaitToReadAsync().ConfigureAwait(false))
         {
-            // While frames are queued they are gathered and written together: one socket write per burst.
-            _tap?.BeginBatch();
+            bool batching = false;
             while (_outbound.TryRead(out Outbound item))
             {
                 if (failure is not null || (_localClose is not null && item.Frame.Kind != WebSocketFrameKind.Close))
@@ -853,12 +852,20 @@ internal sealed class Connection : IInboundFrameObserver
                     continue;
                 }
 
+                if (!batching && _tap is not null && _outbound.Count > 0)
+                {
+                    // More frames wait behind this one: they are gathered and written together, one socket write per
+                    // burst. A frame alone is written as it is, without a copy.
+                    _tap.BeginBatch();
+                    batching = true;
+                }
+
                 try
                 {
                     int bytes = await WriteFrameAsync(item.Frame).ConfigureAwait(false);
-                    if (item.Written is not null && _tap is not null)
+                    if (batching && item.Written is not null)
                     {
-                        await _tap.WriteBatchAsync().ConfigureAwait(false); // SendAsync completes once the frame is on the wire
+                        await _tap!.WriteBatchAsync().ConfigureAwait(false); // SendAsync completes once the frame is on the wire
                     }
 
                     ClientMetrics.MessagesSent.Add(1, ClientMetrics.Kind(item.Frame.Kind));
@@ -880,11 +887,11 @@ internal sealed class Connection : IInboundFrameObserver
                 }
             }
 
-            if (_tap is not null)
+            if (batching)
             {
                 try
                 {
-                    await _tap.EndBatchAsync().ConfigureAwait(false);
+                    await _tap!.EndBatchAsync().ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
