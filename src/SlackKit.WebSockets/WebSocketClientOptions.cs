@@ -27,7 +27,7 @@ public sealed class WebSocketClientOptions
 
     /// <summary>
     /// How many whole inbound messages may wait for a busy handler before the client stops reading from the socket
-    /// (and TCP pushes back on the peer). Default: 16.
+    /// (and TCP pushes back on the peer); it reads on once half of them have been handled. Default: 16.
     /// </summary>
     public int ReceiveQueueCapacity { get; set; } = 16;
 
