@@ -50,6 +50,7 @@ internal sealed class Connection : IInboundFrameObserver
     private long _consumedMessages;
     private byte[]? _spare;
     private int _pumpWaiting;
+    private long _waitsBelowSocket;
 
     /// <summary>The lock that orders delivery (data messages and control frames); the connection itself, which is never exposed.</summary>
     private object Order => this;
@@ -408,6 +409,28 @@ internal sealed class Connection : IInboundFrameObserver
                 {
                     // No buffer is held while waiting for a message to begin (a zero-byte read), and only this loop's
                     // state machine: the message is read once it has begun.
+                    if (QuietTap() is { } quiet)
+                    {
+                        ValueTask<int> arrived = quiet.WaitForDataAsync();
+                        if (!arrived.IsCompleted)
+                        {
+                            Interlocked.Increment(ref _waitsBelowSocket);
+                            Volatile.Write(ref _pumpWaiting, 1);
+                            GiveBackSpare();
+                        }
+
+                        try
+                        {
+                            await arrived.ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException)
+                        {
+                            // Failed or aborted while idle: the socket's read below reports it, as it always does.
+                        }
+
+                        Volatile.Write(ref _pumpWaiting, 0);
+                    }
+
                     ValueTask<ValueWebSocketReceiveResult> begun = _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
                     if (!begun.IsCompleted)
                     {
@@ -468,6 +491,15 @@ internal sealed class Connection : IInboundFrameObserver
         Interlocked.Decrement(ref Live.Receivers);
         _owner.OnEnded(this, reason);
     }
+
+    /// <summary>
+    /// The tap, when nothing waits above it: the socket has delivered every message the parser saw, and nothing of
+    /// another frame has been read. The pump can then wait for the peer on the stream below the socket, where waiting
+    /// holds none of the socket's state machines (nor the HTTP connection's): they come from pools that a loop
+    /// resuming on another thread misses now and then, and they would be held by every idle connection.
+    /// </summary>
+    private FrameTapStream? QuietTap() =>
+        _tap is { } tap && tap.Parser.IsQuiet && tap.Parser.Messages == _consumedMessages ? tap : null;
 
     /// <summary>Data messages and the control frames the parser saw before them go to the owner in arrival order.</summary>
     private void Deliver(in Inbound message, bool holdsCredit)
@@ -627,6 +659,9 @@ internal sealed class Connection : IInboundFrameObserver
 
     /// <summary>Whether the connection holds a spare receive buffer now (for tests: never while idle).</summary>
     internal bool HoldsSpareBuffer => Volatile.Read(ref _spare) is not null;
+
+    /// <summary>How many times the pump waited for the peer below the socket, nothing waiting above the tap (for tests).</summary>
+    internal long WaitsBelowSocket => Interlocked.Read(ref _waitsBelowSocket);
 
     /// <summary>Whether the receive pump is waiting for data (for tests).</summary>
     internal bool IsPumpWaiting => Volatile.Read(ref _pumpWaiting) != 0;

@@ -33,6 +33,15 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
     /// <summary>The code of the close frame written on this stream (by the socket or by the client), if any.</summary>
     public int? SentCloseCode => Volatile.Read(ref _sentCloseCode) is var code and not 0 ? code : null;
 
+    /// <summary>What follows the bytes read through this stream.</summary>
+    public InboundFrameParser Parser => parser;
+
+    /// <summary>
+    /// Completes once the peer has sent something (or the stream ended or failed), reading nothing: a zero-byte read
+    /// on the stream below. For when nothing waits above this stream (<see cref="InboundFrameParser.IsQuiet"/>).
+    /// </summary>
+    public ValueTask<int> WaitForDataAsync() => inner.ReadAsync(Memory<byte>.Empty);
+
     /// <summary>When bytes last arrived from the peer (a <see cref="Stopwatch"/> timestamp): any frame is a sign of life.</summary>
     public long LastInbound => Volatile.Read(ref _lastInbound);
 

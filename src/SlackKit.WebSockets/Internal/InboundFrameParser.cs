@@ -29,6 +29,8 @@ internal sealed class InboundFrameParser(IInboundFrameObserver observer)
     private byte _opcode;
     private bool _fin;
     private long _messages;
+    private bool _atMessageEnd; // set by the step that ended the HTTP response or a data message
+    private bool _quiet;
 
     private enum State
     {
@@ -41,8 +43,21 @@ internal sealed class InboundFrameParser(IInboundFrameObserver observer)
     /// <summary>Complete data messages seen so far.</summary>
     public long Messages => _messages;
 
+    /// <summary>
+    /// True when the bytes seen so far end exactly where the HTTP response or a data message ends: nothing of another
+    /// frame (not even a ping) has been read. When, besides, the socket has delivered all <see cref="Messages"/>, nothing
+    /// waits above this stream, and waiting for the peer can be done on the stream below.
+    /// </summary>
+    public bool IsQuiet => _quiet;
+
     public void Observe(ReadOnlySpan<byte> data)
     {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        int quietAt = -1;
         int i = 0;
         while (i < data.Length)
         {
@@ -54,6 +69,7 @@ internal sealed class InboundFrameParser(IInboundFrameObserver observer)
                     if (_last4 == 0x0D0A0D0A)
                     {
                         _state = State.Header;
+                        _atMessageEnd = true;
                     }
 
                     break;
@@ -62,6 +78,7 @@ internal sealed class InboundFrameParser(IInboundFrameObserver observer)
                     if (_headerLength == _headerNeeded && !ReadHeader())
                     {
                         _state = State.Lost;
+                        _quiet = false;
                         return;
                     }
 
@@ -84,9 +101,18 @@ internal sealed class InboundFrameParser(IInboundFrameObserver observer)
 
                     break;
                 default:
+                    _quiet = false; // lost: never quiet again
                     return;
             }
+
+            if (_atMessageEnd)
+            {
+                _atMessageEnd = false;
+                quietAt = i;
+            }
         }
+
+        _quiet = quietAt == data.Length && _state == State.Header;
     }
 
     private bool IsControl => (_opcode & 0x8) != 0;
@@ -136,6 +162,7 @@ internal sealed class InboundFrameParser(IInboundFrameObserver observer)
         {
             case 0x0 or 0x1 or 0x2 when _fin:
                 _messages++;
+                _atMessageEnd = true;
                 break;
             case 0x9:
                 observer.OnControlFrame(WebSocketFrameKind.Ping, ControlPayload, _messages);
