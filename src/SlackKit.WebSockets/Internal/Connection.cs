@@ -407,16 +407,17 @@ internal sealed class Connection : IInboundFrameObserver
                 Inbound message;
                 try
                 {
-                    // No buffer is held while waiting for a message to begin (a zero-byte read), and only this loop's
-                    // state machine: the message is read once it has begun.
+                    // Waiting for a message to begin holds no buffer (zero-byte reads) and, written here rather than in a
+                    // method of its own, no state machine but this loop's. Where nothing waits above the tap, the wait
+                    // is on the stream below the socket (see QuietTap); then, or otherwise, the socket's own zero-byte
+                    // read, which is at once done when data has arrived.
                     if (QuietTap() is { } quiet)
                     {
                         ValueTask<int> arrived = quiet.WaitForDataAsync();
                         if (!arrived.IsCompleted)
                         {
                             Interlocked.Increment(ref _waitsBelowSocket);
-                            Volatile.Write(ref _pumpWaiting, 1);
-                            GiveBackSpare();
+                            BeginWaiting();
                         }
 
                         try
@@ -428,19 +429,17 @@ internal sealed class Connection : IInboundFrameObserver
                             // Failed or aborted while idle: the socket's read below reports it, as it always does.
                         }
 
-                        Volatile.Write(ref _pumpWaiting, 0);
+                        EndWaiting();
                     }
 
                     ValueTask<ValueWebSocketReceiveResult> begun = _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
                     if (!begun.IsCompleted)
                     {
-                        // Nothing to read yet, and maybe nothing for a long time: the spare buffer goes back.
-                        Volatile.Write(ref _pumpWaiting, 1);
-                        GiveBackSpare();
+                        BeginWaiting();
                     }
 
                     ValueWebSocketReceiveResult first = await begun.ConfigureAwait(false);
-                    Volatile.Write(ref _pumpWaiting, 0);
+                    EndWaiting();
                     message = await ReceiveMessageAsync(first, keep: holdsCredit).ConfigureAwait(false);
                 }
                 catch
@@ -466,9 +465,7 @@ internal sealed class Connection : IInboundFrameObserver
                 : DescribeReceiveFailure(ex));
         }
 
-        // From now on every buffer handed back goes to the pool.
-        Volatile.Write(ref _pumpWaiting, 1);
-        GiveBackSpare();
+        BeginWaiting(); // for good: from now on every buffer handed back goes to the pool
 
         // No frame is written after the connection is over: what is still queued is counted as dropped.
         _outbound.Complete();
@@ -696,6 +693,15 @@ internal sealed class Connection : IInboundFrameObserver
             GiveBackSpare(); // the pump went idle (or the connection ended) while this buffer was out
         }
     }
+
+    /// <summary>Nothing to read yet, and maybe nothing for a long time: the spare buffer goes back to the pool.</summary>
+    private void BeginWaiting()
+    {
+        Volatile.Write(ref _pumpWaiting, 1);
+        GiveBackSpare();
+    }
+
+    private void EndWaiting() => Volatile.Write(ref _pumpWaiting, 0);
 
     private void GiveBackSpare()
     {
