@@ -72,8 +72,8 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
     }
 
     /// <summary>
-    /// From now until <see cref="EndBatchAsync"/>, small frames are gathered and written together: the connection's
-    /// writer calls this while it has frames queued, so that a burst of frames costs one socket write, not one each.
+    /// From now until <see cref="EndBatchAsync"/>, frames are gathered and written together: the connection's writer
+    /// calls this when frames wait behind the one it is writing, so that a burst costs one socket write, not one each.
     /// A frame written meanwhile by anyone else (a pong the socket answers, a keepalive ping) joins the batch in order.
     /// </summary>
     public void BeginBatch() => Volatile.Write(ref _batching, true);
@@ -172,10 +172,12 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
             NoteClose(buffer.AsSpan(offset, count));
             if (_batched > 0)
             {
+                Interlocked.Increment(ref _socketWrites);
                 inner.Write(_batch!, 0, _batched); // what came before goes first
                 _batched = 0;
             }
 
+            Interlocked.Increment(ref _socketWrites);
             inner.Write(buffer, offset, count);
         }
         finally
