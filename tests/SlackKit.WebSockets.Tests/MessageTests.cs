@@ -71,7 +71,7 @@ public partial class MessageTests
         await recorder.WaitForAsync(e => e.Length == 51, "50 echoes");
         Internal.Connection connection = client.CurrentConnection!;
         Assert.True(connection.SpareBufferReuses > 0, "no message was read into a buffer handed back by an earlier handler");
-        await WaitUntilAsync(() => !connection.HoldsSpareBuffer, "the idle connection to give its spare buffer back");
+        await Recorder.WaitUntilAsync(() => !connection.HoldsSpareBuffer, "the idle connection to give its spare buffer back");
     }
 
     [Fact]
@@ -89,26 +89,15 @@ public partial class MessageTests
             // The handler keeps its message while the pump, with nothing more to read, waits for data.
             Assert.True(client.Cast(WebSocketFrame.Text("hold")));
             await recorder.WaitForAsync("holding");
-            await WaitUntilAsync(() => connection.IsPumpWaiting, "the pump to wait for data");
+            await Recorder.WaitUntilAsync(() => connection.IsPumpWaiting, "the pump to wait for data");
             release.SetResult();
 
             await recorder.WaitForAsync("text:hold");
-            await WaitUntilAsync(() => !connection.HoldsSpareBuffer, "the buffer to go to the pool");
+            await Recorder.WaitUntilAsync(() => !connection.HoldsSpareBuffer, "the buffer to go to the pool");
         }
         finally
         {
             release.TrySetResult(); // never leave the mailbox stuck in the handler
-        }
-    }
-
-    /// <summary>Waits for a condition that no event announces; the timeout only fails the test.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Recorder.Timeout);
-        while (!condition())
-        {
-            Assert.False(deadline.IsCancellationRequested, "timed out waiting for " + what);
-            await Task.Delay(5, CancellationToken.None);
         }
     }
 

@@ -78,14 +78,7 @@ public partial class MisbehavingPeerTests
         Internal.Connection connection = client.CurrentConnection!;
 
         // Nothing more has arrived: the pump waits on the stream below the socket, holding none of its state machines.
-        using (var deadline = new CancellationTokenSource(Recorder.Timeout))
-        {
-            while (connection.WaitsBelowSocket == 0 || !connection.IsPumpWaiting)
-            {
-                Assert.False(deadline.IsCancellationRequested, "the idle pump never waited below the socket");
-                await Task.Delay(5, CancellationToken.None);
-            }
-        }
+        await Recorder.WaitUntilAsync(() => connection.WaitsBelowSocket > 0 && connection.IsPumpWaiting, "the idle pump to wait below the socket");
 
         idle.SetResult();
 

@@ -65,6 +65,24 @@ public sealed class Recorder
         }
     }
 
+    /// <summary>
+    /// Waits for a state no event announces (inside the client, seen through its test hooks), checking it every few
+    /// milliseconds; <see cref="Timeout"/> only fails the test.
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            if (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Waited {Timeout.TotalSeconds} s for {what}.");
+            }
+
+            await Task.Delay(5, CancellationToken.None);
+        }
+    }
+
     public Task<string[]> WaitForAsync(string item) => WaitForAsync(events => events.Contains(item), $"'{item}'");
 
     public Task<string[]> WaitForPrefixAsync(string prefix) =>
