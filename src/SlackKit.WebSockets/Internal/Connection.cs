@@ -879,7 +879,7 @@ internal sealed class Connection : IInboundFrameObserver
         while (await _outbound.WaitToReadAsync().ConfigureAwait(false))
         {
             bool batching = false;
-            while (_outbound.TryRead(out Outbound item))
+            while (_outbound.TryRead(out Outbound item, out bool more))
             {
                 if (failure is not null || (_localClose is not null && item.Frame.Kind != WebSocketFrameKind.Close))
                 {
@@ -893,7 +893,7 @@ internal sealed class Connection : IInboundFrameObserver
                     continue;
                 }
 
-                if (!batching && _tap is not null && _outbound.Count > 0)
+                if (!batching && _tap is not null && more)
                 {
                     // More frames wait behind this one: they are gathered and written together, one socket write per
                     // burst. A frame alone is written as it is, without a copy.

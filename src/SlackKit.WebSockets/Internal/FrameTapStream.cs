@@ -26,6 +26,7 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
     private long _socketWrites;
 
     /// <summary>How many writes went to the stream below (for tests: a burst of frames takes fewer writes than frames).</summary>
+    /// <remarks>Counted under the write lock, so a plain increment on the write path; read from any thread.</remarks>
     internal long SocketWrites => Interlocked.Read(ref _socketWrites);
 
     private int _sentCloseCode;
@@ -139,7 +140,7 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
             }
 
             await WriteBatchUnderLockAsync(cancellationToken).ConfigureAwait(false); // what came before goes first
-            Interlocked.Increment(ref _socketWrites);
+            _socketWrites++; // under the write lock
             await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -157,7 +158,7 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
 
         int length = _batched;
         _batched = 0;
-        Interlocked.Increment(ref _socketWrites);
+        _socketWrites++; // under the write lock
         return inner.WriteAsync(_batch.AsMemory(0, length), cancellationToken);
     }
 
@@ -172,12 +173,12 @@ internal sealed class FrameTapStream(Stream inner, InboundFrameParser parser) : 
             NoteClose(buffer.AsSpan(offset, count));
             if (_batched > 0)
             {
-                Interlocked.Increment(ref _socketWrites);
+                _socketWrites++; // under the write lock
                 inner.Write(_batch!, 0, _batched); // what came before goes first
                 _batched = 0;
             }
 
-            Interlocked.Increment(ref _socketWrites);
+            _socketWrites++; // under the write lock
             inner.Write(buffer, offset, count);
         }
         finally

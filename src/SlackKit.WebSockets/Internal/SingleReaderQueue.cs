@@ -12,17 +12,6 @@ internal sealed class SingleReaderQueue<T> : AsyncSignal
     private int _count;
     private bool _completed;
 
-    public int Count
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return _count;
-            }
-        }
-    }
-
     /// <summary>Adds <paramref name="item"/>; false once the queue is completed.</summary>
     public bool TryWrite(T item)
     {
@@ -52,13 +41,17 @@ internal sealed class SingleReaderQueue<T> : AsyncSignal
         return true;
     }
 
-    public bool TryRead(out T item)
+    public bool TryRead(out T item) => TryRead(out item, out _);
+
+    /// <summary>Takes the next item, if any; <paramref name="more"/> says whether others wait behind it.</summary>
+    public bool TryRead(out T item, out bool more)
     {
         lock (Gate)
         {
             if (_count == 0)
             {
                 item = default!;
+                more = false;
                 return false;
             }
 
@@ -66,6 +59,7 @@ internal sealed class SingleReaderQueue<T> : AsyncSignal
             _items[_head] = default!;
             _head = (_head + 1) % _items.Length;
             _count--;
+            more = _count > 0;
             return true;
         }
     }
