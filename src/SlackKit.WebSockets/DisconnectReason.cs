@@ -39,7 +39,7 @@ public sealed class DisconnectReason
         new Dictionary<string, IEnumerable<string>>();
 
     /// <summary>The peer sent a close frame.</summary>
-    public static DisconnectReason RemoteClose(int? code, string? reason) => new(DisconnectKind.RemoteClose, $"remote close, {FormatClose(code, reason)}")
+    public static DisconnectReason RemoteClose(int? code, string? reason) => new(DisconnectKind.RemoteClose, $"remote close, {FormatClose(code, Internal.Redaction.Escape(reason))}")
     {
         CloseCode = code,
         CloseReason = reason,
@@ -52,16 +52,49 @@ public sealed class DisconnectReason
         CloseReason = reason,
     };
 
-    /// <summary>The connection failed below the WebSocket protocol: refused, reset, timed out.</summary>
+    /// <summary>
+    /// The connection failed below the WebSocket protocol: refused, reset, timed out. The message says what each
+    /// exception in the chain says, down to the innermost cause (a host name that does not resolve, a refused port).
+    /// </summary>
     public static DisconnectReason TransportError(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return new(DisconnectKind.TransportError, $"transport error: {exception.Message}") { Exception = exception };
+        return new(DisconnectKind.TransportError, $"transport error: {Describe(exception)}") { Exception = exception };
+    }
+
+    /// <summary>
+    /// The messages of <paramref name="exception"/> and its inner exceptions, outermost first, each left out when an
+    /// outer one already says it ("Connection refused (host:port)" over "Connection refused").
+    /// </summary>
+    internal static string Describe(Exception exception)
+    {
+        var parts = new List<string>();
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            string message = e.Message.Trim();
+            if (message.Length > 0 && !parts.Any(p => p.Contains(message, StringComparison.OrdinalIgnoreCase)))
+            {
+                parts.Add(message);
+            }
+        }
+
+        for (int i = 0; i < parts.Count - 1; i++)
+        {
+            parts[i] = parts[i].TrimEnd('.');
+        }
+
+        return parts.Count == 0 ? exception.GetType().Name : string.Join(": ", parts);
     }
 
     /// <summary>The server answered the upgrade request with something other than 101.</summary>
     public static DisconnectReason HandshakeRefused(HttpStatusCode status, IReadOnlyDictionary<string, IEnumerable<string>>? headers, Exception? exception = null) =>
-        new(DisconnectKind.HandshakeRefused, $"handshake refused: HTTP {(int)status} {status}")
+        HandshakeRefused(status, headers, location: null, exception);
+
+    /// <summary>A refused handshake; a redirect names where it pointed (redacted), since redirects are not followed.</summary>
+    internal static DisconnectReason HandshakeRefused(HttpStatusCode status, IReadOnlyDictionary<string, IEnumerable<string>>? headers, string? location, Exception? exception = null) =>
+        new(DisconnectKind.HandshakeRefused, location is null
+            ? $"handshake refused: HTTP {(int)status} {status}"
+            : $"handshake refused: HTTP {(int)status} {status}, redirected to {location} (redirects are not followed)")
         {
             HttpStatusCode = status,
             HttpHeaders = headers ?? EmptyHeaders,
@@ -101,7 +134,11 @@ public sealed class DisconnectReason
 
     /// <summary>Nothing arrived within the keepalive timeout after a ping.</summary>
     public static DisconnectReason KeepAliveTimeout(TimeSpan timeout) =>
-        new(DisconnectKind.KeepAliveTimeout, $"keepalive timeout: nothing received within {timeout.TotalSeconds:0.###} s after a ping");
+        KeepAliveTimeout(timeout, $"keepalive timeout: nothing received within {timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s after a ping");
+
+    /// <summary>The peer found dead another way (a write that never completes), said in <paramref name="message"/>.</summary>
+    internal static DisconnectReason KeepAliveTimeout(TimeSpan timeout, string message) =>
+        new(DisconnectKind.KeepAliveTimeout, message);
 
     /// <summary>An inbound message was larger than <see cref="WebSocketClientOptions.MaxMessageSize"/>; the client closed with 1009.</summary>
     public static DisconnectReason MessageTooBig(long size, long limit) =>

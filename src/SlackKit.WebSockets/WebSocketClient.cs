@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
-using System.Diagnostics;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlackKit.WebSockets.Internal;
+using SlackKit.WebSockets.Internal.Protocol;
+using SlackKit.WebSockets.Internal.Transport;
 
 namespace SlackKit.WebSockets;
 
@@ -26,7 +26,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private readonly IWebSocketHandler _handler;
     private readonly WebSocketClientOptions _options;
     private readonly InitResult _init;
-    private Backoff? _backoff; // made at the first reconnect: most clients never need one
+    private Backoff _backoff; // the mailbox's alone
     private readonly ILogger _logger;
     private readonly SingleReaderQueue<Mail> _mailbox = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -37,7 +37,9 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private int _connectGeneration;
     private long _connectedAt;
     private long _droppedFrames;
+    private int _pendingPosts; // Post adds, the mailbox takes: bounded by PostQueueCapacity
     private int _attempts;
+    private int _warnedCertificateValidation;
     private Endpoint _endpoint;
 
     private WebSocketClient(Uri? fixedUrl, Func<CancellationToken, ValueTask<Uri>>? urlProvider, IWebSocketHandler handler, WebSocketClientOptions options, InitResult init)
@@ -47,11 +49,9 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         _handler = handler;
         _options = options;
         _init = init;
+        _backoff = new Backoff(options.ReconnectDelay, options.MaxReconnectDelay, Random.Shared);
         _logger = (ILogger?)options.LoggerFactory?.CreateLogger<WebSocketClient>() ?? NullLogger.Instance;
     }
-
-    /// <summary>The connection, while there is one (for tests).</summary>
-    internal Connection? CurrentConnection => _connection;
 
     /// <summary>Where the client is in its lifecycle.</summary>
     public WebSocketClientState State => (WebSocketClientState)Volatile.Read(ref _state);
@@ -75,7 +75,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         ArgumentNullException.ThrowIfNull(url);
         if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri))
         {
-            throw new ArgumentException($"'{RedactQuery(url)}' is not an absolute URL; expected ws://host/path or wss://host/path.", nameof(url));
+            throw new ArgumentException($"'{Redaction.Url(url)}' is not an absolute URL; expected ws://host/path or wss://host/path.", nameof(url));
         }
 
         return Start(uri, handler, options);
@@ -159,11 +159,31 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// Delivers <paramref name="message"/> to the handler's <c>[OnInfo]</c>, in mailbox order with everything else
     /// (<c>send(pid, message)</c>; contract row 11). Works in every state until the client terminates.
     /// </summary>
-    /// <returns><see langword="false"/> once the client has terminated.</returns>
+    /// <returns>
+    /// <see langword="false"/> when the message is not taken: <see cref="WebSocketClientOptions.PostQueueCapacity"/>
+    /// messages wait already (the handler is that far behind), or the client has terminated.
+    /// </returns>
     public bool Post(object message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return State != WebSocketClientState.Terminated && _mailbox.TryWrite(Mail.Info(message));
+        if (State == WebSocketClientState.Terminated)
+        {
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _pendingPosts) > _options.PostQueueCapacity)
+        {
+            Interlocked.Decrement(ref _pendingPosts);
+            return false;
+        }
+
+        if (!_mailbox.TryWrite(Mail.Info(message)))
+        {
+            Interlocked.Decrement(ref _pendingPosts);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -250,10 +270,18 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         switch (mail.Kind)
         {
             case MailKind.Frame:
-                await DeliverFrameAsync(mail.Connection!, mail.Inbound).ConfigureAwait(false);
+                await DeliverFrameAsync(mail.Connection!, mail.Received).ConfigureAwait(false);
                 return null;
             case MailKind.Info:
+                Interlocked.Decrement(ref _pendingPosts);
                 return await DeliverInfoAsync(mail.Message!).ConfigureAwait(false);
+            case MailKind.CloseInOrder:
+                if (mail.Connection == _connection)
+                {
+                    mail.Connection!.BeginClose(mail.CloseFrame, cause: null, dropUnhandled: false);
+                }
+
+                return null;
             case MailKind.Ended when mail.Connection == _connection:
                 return await OnConnectionEndedAsync(mail.Connection!, mail.Reason!).ConfigureAwait(false);
             case MailKind.Connect when (mail.Generation == ExplicitConnect || mail.Generation == Volatile.Read(ref _connectGeneration)) && _connection is null:
@@ -285,7 +313,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         {
             SetState(WebSocketClientState.Disconnected);
             return await DecideAfterDisconnectAsync(DisconnectReason.TransportError(
-                new InvalidOperationException($"The URL provider failed: {ex.Message}", ex))).ConfigureAwait(false);
+                new InvalidOperationException($"The URL provider failed: {DisconnectReason.Describe(ex)}", ex))).ConfigureAwait(false);
         }
 
         if (_attempts++ > 0)
@@ -303,7 +331,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
 
         _connection = connection;
-        _connectedAt = Stopwatch.GetTimestamp();
+        _connectedAt = _options.TimeProvider.GetTimestamp();
         ClientMetrics.Connections.Add(1);
         Log.Connected(_logger, _endpoint);
         SetState(WebSocketClientState.Connected);
@@ -330,7 +358,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// </summary>
     private async Task<(Connection? Connection, DisconnectReason? Failure)> ConnectWithTimeoutAsync(Uri url)
     {
-        using var attempt = new CancellationTokenSource(_options.ConnectTimeout);
+        using var attempt = new CancellationTokenSource(_options.ConnectTimeout, _options.TimeProvider);
         Interlocked.Exchange(ref _connectAttempt, attempt); // a full fence: a stop from here on sees the attempt
         if (_stopping.IsCancellationRequested)
         {
@@ -339,11 +367,20 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
 
         try
         {
-            return await Connection.ConnectAsync(url, _options, this, attempt.Token, _stopping.Token).ConfigureAwait(false);
+            return await Connection.ConnectAsync(url, _options, this, WarnOnCustomCertificateValidation, attempt.Token, _stopping.Token).ConfigureAwait(false);
         }
         finally
         {
             Interlocked.Exchange(ref _connectAttempt, null);
+        }
+    }
+
+    /// <summary>A handler that <see cref="WebSocketClientOptions.ConfigureHandler"/> gave a validation callback is said once, as a warning.</summary>
+    private void WarnOnCustomCertificateValidation(SocketsHttpHandler handler)
+    {
+        if (handler.SslOptions.RemoteCertificateValidationCallback is not null && Interlocked.Exchange(ref _warnedCertificateValidation, 1) == 0)
+        {
+            Log.CustomCertificateValidation(_logger, _endpoint);
         }
     }
 
@@ -360,11 +397,22 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask DeliverFrameAsync(Connection connection, Inbound inbound)
+    private async ValueTask DeliverFrameAsync(Connection connection, Received message)
     {
         try
         {
-            if (connection != _connection || (connection.DropsQueuedFrames && inbound.Kind != WebSocketFrameKind.Close) || _stopping.IsCancellationRequested)
+            if (connection != _connection || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (message.Kind == WebSocketFrameKind.Close)
+            {
+                // Contract row 5: the peer's close is answered after the replies to what came before it, then [OnClose]
+                // runs (a reply of its own would follow our close, and is not sent).
+                connection.AnswerClose();
+            }
+            else if (connection.DropsQueuedFrames)
             {
                 return;
             }
@@ -372,19 +420,26 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             HandlerResult result;
             try
             {
-                result = await _handler.OnFrameAsync(inbound.ToFrame(), _stopping.Token).ConfigureAwait(false);
+                result = await _handler.OnFrameAsync(message.ToFrame(), _stopping.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!IsStopCancellation(ex))
             {
-                CloseForHandlerFailure(connection, "On" + inbound.Kind, ex);
+                CloseForHandlerFailure(connection, "On" + message.Kind, ex);
                 return;
+            }
+
+            if (result.Kind == HandlerResultKind.Reply && message.Holds(result.Frame.RawPayload))
+            {
+                // A reply that echoes the received payload outlives it (the buffer goes back to the pool before the
+                // reply is written): it takes a copy.
+                result = HandlerResult.Reply(result.Frame.WithPayloadCopy());
             }
 
             await ApplyAsync(result, connection).ConfigureAwait(false);
         }
         finally
         {
-            connection.Release(inbound);
+            message.Release();
         }
     }
 
@@ -449,9 +504,9 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         CountDropped(connection);
         Log.Disconnected(_logger, _endpoint, reason.Message);
         SetState(WebSocketClientState.Disconnected);
-        if (Stopwatch.GetElapsedTime(_connectedAt) >= _options.ReconnectResetAfter)
+        if (_options.TimeProvider.GetElapsedTime(_connectedAt) >= _options.ReconnectResetAfter)
         {
-            _backoff?.Reset();
+            _backoff.Reset();
         }
 
         return await DecideAfterDisconnectAsync(reason).ConfigureAwait(false);
@@ -471,38 +526,16 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             return TerminateReason.Failed(ex); // contract row 12: an exception from OnDisconnect ends the client
         }
 
-        if (_init == InitResult.Once)
+        ReconnectDecision next = ReconnectPolicy.Decide(_init, decision, reason, ref _backoff);
+        switch (next.Action)
         {
-            return TerminateReason.Closed(reason.Message);
-        }
-
-        DisconnectAction action = decision.Action;
-        if (action == DisconnectAction.Default)
-        {
-            // Contract row 8: a refused 401/403 will be refused again; by default it is not retried.
-            bool unauthorized = reason.HttpStatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
-            action = _init == InitResult.Reconnect && !unauthorized ? DisconnectAction.Reconnect : DisconnectAction.Terminate;
-            if (action == DisconnectAction.Terminate)
-            {
-                return TerminateReason.Closed(reason.Message);
-            }
-        }
-
-        // Contract row 8: a 429 or 503 with Retry-After waits at least that long, whatever was decided.
-        TimeSpan atLeast = reason.RetryAfter ?? TimeSpan.Zero;
-        switch (action)
-        {
-            case DisconnectAction.Reconnect:
-                _backoff ??= new Backoff(_options.ReconnectDelay, _options.MaxReconnectDelay, Random.Shared);
-                ScheduleConnect(Max(_backoff.Next(), atLeast));
+            case ReconnectAction.Reconnect:
+                ScheduleConnect(next.Delay);
                 return null;
-            case DisconnectAction.ReconnectAfter:
-                ScheduleConnect(Max(decision.Delay, atLeast));
-                return null;
-            case DisconnectAction.Terminate:
-                return TerminateReason.Closed(decision.Reason);
+            case ReconnectAction.Terminate:
+                return TerminateReason.Closed(next.Reason);
             default:
-                return null; // StayDisconnected: alive until ConnectAsync()
+                return null; // stay disconnected: alive until ConnectAsync()
         }
     }
 
@@ -516,22 +549,24 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             return;
         }
 
-        _ = ConnectWhenDueAsync(Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency), generation);
+        _ = ConnectWhenDueAsync(delay, generation);
     }
 
     /// <summary>
-    /// Posts the connect once <paramref name="due"/> has passed. A timer may fire a little early; a wait that must be
-    /// "at least" (Retry-After) waits out the remainder.
+    /// Posts the connect once <paramref name="delay"/> has passed on the client's clock. A timer may fire a little early;
+    /// a wait that must be "at least" (Retry-After) waits out the remainder.
     /// </summary>
-    private async Task ConnectWhenDueAsync(long due, int generation)
+    private async Task ConnectWhenDueAsync(TimeSpan delay, int generation)
     {
         Interlocked.Increment(ref Live.ReconnectTimers);
+        TimeProvider time = _options.TimeProvider;
+        long start = time.GetTimestamp();
         try
         {
             TimeSpan remaining;
-            while ((remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due)) > TimeSpan.Zero)
+            while ((remaining = delay - time.GetElapsedTime(start)) > TimeSpan.Zero)
             {
-                await Task.Delay(remaining + TimeSpan.FromMilliseconds(1), _stopping.Token).ConfigureAwait(false);
+                await Task.Delay(remaining, time, _stopping.Token).ConfigureAwait(false);
             }
 
             _mailbox.TryWrite(Mail.Connect(generation));
@@ -576,7 +611,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         {
             if (mail.Kind == MailKind.Frame)
             {
-                mail.Connection!.Release(mail.Inbound);
+                mail.Received.Release();
             }
 
             mail.Connected?.TrySetResult(false);
@@ -615,13 +650,11 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
     }
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
     private static void CheckWebSocketUrl(Uri url, string paramName)
     {
         if (!url.IsAbsoluteUri || (url.Scheme != "ws" && url.Scheme != "wss"))
         {
-            throw new ArgumentException($"'{RedactQuery(url.OriginalString)}' is not a WebSocket URL; expected ws://host/path or wss://host/path.", paramName);
+            throw new ArgumentException($"'{Redaction.Url(url.OriginalString)}' is not a WebSocket URL; expected ws://host/path or wss://host/path.", paramName);
         }
     }
 
@@ -629,21 +662,18 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
 
     private void SetState(WebSocketClientState state) => Volatile.Write(ref _state, (int)state);
 
-    private static string RedactQuery(string url)
-    {
-        int query = url.IndexOf('?', StringComparison.Ordinal);
-        return query < 0 ? url : url[..query] + "?…";
-    }
-
     // ---------------------------------------------------------------- what the connection tells us
 
-    void IConnectionOwner.OnReceived(Connection connection, Inbound message)
+    void IConnectionOwner.OnReceived(Connection connection, Received message)
     {
         if (!_mailbox.TryWrite(Mail.Frame(connection, message)))
         {
-            connection.Release(message); // terminated: nobody will read it
+            message.Release(); // terminated: nobody will read it
         }
     }
+
+    void IConnectionOwner.CloseInOrder(Connection connection, WebSocketFrame close) =>
+        _mailbox.TryWrite(Mail.CloseInOrder(connection, close));
 
     void IConnectionOwner.OnEnded(Connection connection, DisconnectReason reason) =>
         _mailbox.TryWrite(Mail.Ended(connection, reason));
@@ -652,6 +682,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     {
         Connect,
         Frame,
+        CloseInOrder,
         Ended,
         Info,
         Stop,
@@ -661,11 +692,11 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private const int ExplicitConnect = -1;
 
     /// <summary>
-    /// One item of the mailbox. <see cref="Item"/> is what the kind carries besides a frame: the message of an info,
-    /// the reason of an ended connection, the caller's task of an explicit connect. Kept small: a mailbox of them is
-    /// held by every idle client.
+    /// One item of the mailbox. <see cref="Item"/> is what the kind carries besides a received message or a close
+    /// frame: the message of an info, the reason of an ended connection, the caller's task of an explicit connect.
+    /// Kept small: a mailbox of them is held by every idle client.
     /// </summary>
-    private readonly record struct Mail(MailKind Kind, Connection? Connection = null, Inbound Inbound = default, object? Item = null, int Generation = 0)
+    private readonly record struct Mail(MailKind Kind, Connection? Connection = null, Received Received = default, object? Item = null, int Generation = 0)
     {
         public static Mail Stop => new(MailKind.Stop);
 
@@ -678,7 +709,12 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         public static Mail Connect(int generation, TaskCompletionSource<bool>? connected = null) =>
             new(MailKind.Connect, Item: connected, Generation: generation);
 
-        public static Mail Frame(Connection connection, Inbound inbound) => new(MailKind.Frame, connection, inbound);
+        public static Mail Frame(Connection connection, Received received) => new(MailKind.Frame, connection, received);
+
+        /// <summary>A close frame the connection needs sent in order (rare: boxed in <see cref="Item"/>, to keep every mail small).</summary>
+        public WebSocketFrame CloseFrame => (WebSocketFrame)Item!;
+
+        public static Mail CloseInOrder(Connection connection, WebSocketFrame close) => new(MailKind.CloseInOrder, connection, Item: close);
 
         public static Mail Ended(Connection connection, DisconnectReason reason) => new(MailKind.Ended, connection, Item: reason);
 

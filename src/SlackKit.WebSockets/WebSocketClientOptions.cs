@@ -58,12 +58,32 @@ public sealed class WebSocketClientOptions
 
     /// <summary>
     /// Runs before every connect attempt, to set what the handshake sends: request headers
-    /// (<see cref="System.Net.WebSockets.ClientWebSocketOptions.SetRequestHeader"/>), sub-protocols, cookies. A
-    /// token or URL that is good for one use only is fetched anew for each attempt. Proxy, credentials and TLS
-    /// settings cannot be set here (the client connects through an HTTP handler of its own): set them in
-    /// <see cref="ConfigureHandler"/>.
+    /// (<see cref="WebSocketRequest.SetRequestHeader"/>, including <c>Cookie</c>) and sub-protocols
+    /// (<see cref="WebSocketRequest.AddSubProtocol"/>). A token or URL that is good for one use only is fetched anew
+    /// for each attempt. Proxy, credentials and TLS are set in <see cref="ConfigureHandler"/>. An exception from it
+    /// fails the attempt as a transport error, which <c>[OnDisconnect]</c> decides on.
     /// </summary>
-    public Func<System.Net.WebSockets.ClientWebSocketOptions, CancellationToken, ValueTask>? ConfigureRequest { get; set; }
+    public Func<WebSocketRequest, CancellationToken, ValueTask>? ConfigureRequest { get; set; }
+
+    /// <summary>
+    /// The longest an inbound message may take to arrive, from its first byte to its last. A peer that trickles a
+    /// message slower than that fails the connection (closed with 1008, "protocol error"). Default:
+    /// <see cref="Timeout.InfiniteTimeSpan"/>, no limit; <see cref="KeepAlive"/> does not catch a trickle, since every
+    /// byte is a sign of life.
+    /// </summary>
+    public TimeSpan MessageTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// How many messages given to <see cref="WebSocketClient.Post"/> may wait for <c>[OnInfo]</c>. When that many
+    /// wait, <c>Post</c> returns <see langword="false"/> and the message is not taken. Default: 1024.
+    /// </summary>
+    public int PostQueueCapacity { get; set; } = 1024;
+
+    /// <summary>
+    /// The clock of every timeout, delay and keepalive of the client (<see cref="TimeProvider.System"/> by default).
+    /// Tests give a fake one (<c>FakeTimeProvider</c>) to run backoff, keepalive and close timeouts in milliseconds.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
     /// Where the client logs its lifecycle (category <c>SlackKit.WebSockets.WebSocketClient</c>). Default: no logging.
@@ -74,8 +94,10 @@ public sealed class WebSocketClientOptions
     /// <summary>
     /// Runs on the <see cref="System.Net.Http.SocketsHttpHandler"/> of each connect attempt: the place for TLS
     /// (<see cref="System.Net.Http.SocketsHttpHandler.SslOptions"/>: client certificates, certificate validation),
-    /// a proxy, credentials. Leave <see cref="System.Net.Http.SocketsHttpHandler.PlaintextStreamFilter"/> alone: the
-    /// client uses it to see and send control frames.
+    /// a proxy, credentials. Redirects are never followed, whatever it sets
+    /// (<see cref="System.Net.Http.SocketsHttpHandler.AllowAutoRedirect"/> is turned off after it runs): a 3xx answer
+    /// is a refused handshake that names its <c>Location</c>. A client whose handler validates certificates with a
+    /// callback of its own logs a warning once (event 12): turning validation off should never go unseen.
     /// </summary>
     public Action<System.Net.Http.SocketsHttpHandler>? ConfigureHandler { get; set; }
 
@@ -87,6 +109,7 @@ public sealed class WebSocketClientOptions
         RequirePositive(ReconnectDelay, nameof(ReconnectDelay));
         RequirePositive(KeepAlive, nameof(KeepAlive));
         RequirePositive(KeepAliveTimeout, nameof(KeepAliveTimeout));
+        RequirePositive(MessageTimeout, nameof(MessageTimeout));
         RequirePositive(MaxReconnectDelay, nameof(MaxReconnectDelay));
         if (ReconnectResetAfter < TimeSpan.Zero)
         {
@@ -108,6 +131,13 @@ public sealed class WebSocketClientOptions
         {
             throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), SendQueueCapacity, "SendQueueCapacity must be at least 1.");
         }
+
+        if (PostQueueCapacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PostQueueCapacity), PostQueueCapacity, "PostQueueCapacity must be at least 1.");
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
 
         if (ReceiveQueueCapacity < 1)
         {

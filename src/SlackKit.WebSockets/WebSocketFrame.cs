@@ -161,8 +161,10 @@ public readonly struct WebSocketFrame
         new(WebSocketFrameKind.Close, null, default, code ?? 0, reason);
 
     /// <summary>Whether an endpoint may put <paramref name="code"/> in a close frame it sends (RFC 6455 §7.4.1).</summary>
-    internal static bool IsSendableCloseCode(int code) =>
-        code is (>= 1000 and <= 1003) or (>= 1007 and <= 1014) or (>= 3000 and <= 4999);
+    internal static bool IsSendableCloseCode(int code) => Internal.Protocol.ClosePayload.IsValidCode(code);
+
+    /// <summary>The same frame over a copy of its payload (a reply that would otherwise outlive pooled memory).</summary>
+    internal WebSocketFrame WithPayloadCopy() => new(Kind, _text, _payload.ToArray(), _closeCode, _closeReason);
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch

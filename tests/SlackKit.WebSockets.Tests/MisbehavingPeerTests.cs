@@ -49,46 +49,6 @@ public partial class MisbehavingPeerTests
     }
 
     [Fact]
-    public async Task Row4_an_idle_connection_waits_below_the_socket_and_still_answers_a_ping_then_reads_on()
-    {
-        var recorder = new Recorder();
-        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pong = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using RawPeer peer = RawPeer.Start(async connection =>
-        {
-            await connection.AcceptAsync(RawConnection.Text("first"));
-            await idle.Task.WaitAsync(Recorder.Timeout);
-            await connection.SendAsync(RawConnection.Ping("still there?"));
-            while (await connection.ReadFrameAsync() is { } frame)
-            {
-                if (frame.Opcode == 0xA)
-                {
-                    pong.TrySetResult(Encoding.UTF8.GetString(frame.Payload));
-                    await connection.SendAsync(RawConnection.Text("second"));
-                }
-                else if (frame.Opcode == 0x8)
-                {
-                    await connection.SendAsync(RawConnection.Close(1000)); // answer the client's close at the end
-                    return;
-                }
-            }
-        });
-        await using WebSocketClient client = WebSocketClient.Start(peer.Url, new PingRecorder(recorder));
-        await recorder.WaitForAsync("text:first");
-        Internal.Connection connection = client.CurrentConnection!;
-
-        // Nothing more has arrived: the pump waits on the stream below the socket, holding none of its state machines.
-        await Recorder.WaitUntilAsync(() => connection.WaitsBelowSocket > 0 && connection.IsPumpWaiting, "the idle pump to wait below the socket");
-
-        idle.SetResult();
-
-        // The socket still answers the ping (it reads it once the wait below it ends), and the next message arrives.
-        Assert.Equal("still there?", await pong.Task.WaitAsync(Recorder.Timeout));
-        string[] events = await recorder.WaitForAsync("text:second");
-        Assert.Equal(["connect", "text:first", "ping:still there?", "text:second"], events);
-    }
-
-    [Fact]
     public async Task Row4_a_ping_flood_is_answered_in_full_while_delivery_to_a_slow_OnPing_is_bounded()
     {
         const int Pings = 300;

@@ -144,44 +144,6 @@ public class SendTests
     }
 
     [Fact]
-    public async Task A_burst_of_casts_goes_out_in_few_socket_writes_in_order()
-    {
-        const int Frames = 1_000;
-        var recorder = new Recorder();
-        var payloads = new ConcurrentQueue<string>();
-        var done = new TaskCompletionSource();
-        await using RawPeer peer = RawPeer.Start(async connection =>
-        {
-            await connection.AcceptAsync();
-            while (await connection.ReadFrameAsync() is { } frame)
-            {
-                payloads.Enqueue(System.Text.Encoding.UTF8.GetString(frame.Payload));
-                if (payloads.Count == Frames)
-                {
-                    done.TrySetResult();
-                }
-            }
-        });
-        await using WebSocketClient client = WebSocketClient.Start(peer.Url, new RecordingHandler(recorder),
-            new WebSocketClientOptions { SendQueueCapacity = Frames });
-        await recorder.WaitForAsync("connect");
-        Internal.Connection connection = client.CurrentConnection!;
-        long writesBefore = connection.SocketWrites;
-
-        for (int i = 0; i < Frames; i++)
-        {
-            Assert.True(client.Cast(WebSocketFrame.Text($"frame {i}")));
-        }
-
-        await done.Task.WaitAsync(Recorder.Timeout);
-
-        Assert.Equal(Enumerable.Range(0, Frames).Select(i => $"frame {i}"), payloads);
-        // Frames queued while the writer is busy are gathered: far fewer writes than frames (one each without batching).
-        long writes = connection.SocketWrites - writesBefore;
-        Assert.True(writes <= Frames / 2, $"{writes} socket writes for {Frames} frames");
-    }
-
-    [Fact]
     public async Task SendAsync_completes_once_the_frame_is_written()
     {
         var serverGot = new TaskCompletionSource<Message>();

@@ -14,13 +14,16 @@ internal static class Live
     public static int CloseTimers;
     public static int ReconnectTimers;
 
+    /// <summary>Read and message-assembly buffers the receive loops hold (none while a connection is idle).</summary>
+    public static int ReceiveBuffers;
+
     public static string Describe() =>
         $"mailboxes={Volatile.Read(ref Mailboxes)} connections={Volatile.Read(ref Connections)} receivers={Volatile.Read(ref Receivers)} " +
         $"writers={Volatile.Read(ref Writers)} keepalives={Volatile.Read(ref KeepAlives)} closeTimers={Volatile.Read(ref CloseTimers)} " +
-        $"reconnectTimers={Volatile.Read(ref ReconnectTimers)}";
+        $"reconnectTimers={Volatile.Read(ref ReconnectTimers)} receiveBuffers={Volatile.Read(ref ReceiveBuffers)}";
 
     public static bool AllZero() =>
         Volatile.Read(ref Mailboxes) == 0 && Volatile.Read(ref Connections) == 0 && Volatile.Read(ref Receivers) == 0
         && Volatile.Read(ref Writers) == 0 && Volatile.Read(ref KeepAlives) == 0 && Volatile.Read(ref CloseTimers) == 0
-        && Volatile.Read(ref ReconnectTimers) == 0;
+        && Volatile.Read(ref ReconnectTimers) == 0 && Volatile.Read(ref ReceiveBuffers) == 0;
 }

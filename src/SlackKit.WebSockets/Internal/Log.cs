@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Warning, "{Count} ping/pong frame(s) were answered but not delivered to [OnPing]/[OnPong]: the handler was behind")]
     public static partial void ControlFramesNotDelivered(ILogger logger, long count);
 
+    [LoggerMessage(12, LogLevel.Warning, "Connections to {Endpoint} validate the server's certificate with a callback of ConfigureHandler's, not the system's rules")]
+    public static partial void CustomCertificateValidation(ILogger logger, Endpoint endpoint);
+
 }
 
 /// <summary>
@@ -49,5 +52,5 @@ internal static partial class Log
 /// </summary>
 internal readonly struct Endpoint(Uri? url)
 {
-    public override string ToString() => url is null ? string.Empty : $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
+    public override string ToString() => url is null ? string.Empty : Redaction.Url(url);
 }

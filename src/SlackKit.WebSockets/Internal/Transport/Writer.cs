@@ -1,0 +1,249 @@
+using System.Buffers;
+using System.Text;
+using SlackKit.WebSockets.Internal.Protocol;
+
+namespace SlackKit.WebSockets.Internal.Transport;
+
+/// <summary>
+/// The one writer of a connection: it takes what the <see cref="SendQueue"/> holds, control frames first, and writes it
+/// in order, never interleaved. Frames that wait behind each other go out together: each burst is encoded into one
+/// buffer and written in one call (frames up to 32 KiB; a larger frame is written on its own, in pieces). A
+/// <c>SendAsync</c> caller's task completes once its frame is on the wire. After our close frame, nothing is written;
+/// what was queued after it, or when the connection failed, is dropped and counted.
+/// </summary>
+/// <remarks>
+/// Runs as one loop; its fields are its own but for <see cref="Dropped"/> (read by the connection) and the liveness
+/// timestamps it reports (read by the keepalive loop).
+/// </remarks>
+internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake handshake, Liveness liveness, Action<Exception> onFailure)
+{
+    /// <summary>Frames up to this size are gathered into a batch; a larger one is written on its own.</summary>
+    public const int MaxBatchedFrame = 32 * 1024;
+
+    private long _dropped;
+    private bool _closeWritten;
+    private Exception? _failure;
+    private List<TaskCompletionSource>? _written; // the SendAsync callers of the batch being written
+    private int _batched; // frames taken into the batch being written
+
+    /// <summary>Frames accepted for sending that were never written (a close frame is not counted).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public async Task RunAsync()
+    {
+        await Loop.Start;
+        Interlocked.Increment(ref Live.Writers);
+        byte[]? batch = null;
+        try
+        {
+            while (await queue.WaitToReadAsync().ConfigureAwait(false))
+            {
+                batch ??= BufferSlots.Batches.Rent();
+                await WriteBurstAsync(batch).ConfigureAwait(false);
+
+                // Nothing is held between bursts: an idle connection keeps no batch buffer.
+                BufferSlots.Batches.Return(batch);
+                batch = null;
+            }
+        }
+        finally
+        {
+            if (batch is not null)
+            {
+                BufferSlots.Batches.Return(batch);
+            }
+
+            Interlocked.Decrement(ref Live.Writers);
+        }
+    }
+
+    /// <summary>Writes everything queued now (and whatever is added while it writes), then returns.</summary>
+    private async Task WriteBurstAsync(byte[] batch)
+    {
+        int length = 0;
+        while (true)
+        {
+            while (_failure is null && !_closeWritten)
+            {
+                if (length + SendQueue.MaxControlFrameLength > batch.Length)
+                {
+                    length = await FlushAsync(batch, length).ConfigureAwait(false);
+                }
+
+                if (!queue.TryTakeControl(batch.AsSpan(length), out int frameLength, out Opcode opcode, out int payloadLength))
+                {
+                    break;
+                }
+
+                length += frameLength;
+                Count(opcode.ToKind(), payloadLength);
+            }
+
+            if (!queue.TryTake(out Outgoing item))
+            {
+                break;
+            }
+
+            if (_failure is not null || _closeWritten)
+            {
+                Drop(item); // nothing follows a close frame on the wire (RFC 6455 §5.5.1), nor a failed write
+                queue.OnWritten(1);
+                continue;
+            }
+
+            int payload = FrameEncoder.GetPayloadLength(item.Frame);
+            int size = FrameEncoder.GetFrameLength(payload);
+            if (size > MaxBatchedFrame)
+            {
+                length = await FlushAsync(batch, length).ConfigureAwait(false);
+                await WriteLargeAsync(item, payload, batch).ConfigureAwait(false);
+                queue.OnWritten(1);
+                continue;
+            }
+
+            if (length + size > batch.Length)
+            {
+                length = await FlushAsync(batch, length).ConfigureAwait(false);
+            }
+
+            length += FrameEncoder.Encode(item.Frame, payload, batch.AsSpan(length));
+            _batched++;
+            Count(item.Frame.Kind, payload);
+            if (item.Written is { } written)
+            {
+                (_written ??= []).Add(written);
+            }
+
+            if (item.Frame.Kind == WebSocketFrameKind.Close)
+            {
+                _closeWritten = true;
+                length = await FlushAsync(batch, length).ConfigureAwait(false);
+                if (_failure is null)
+                {
+                    handshake.OnLocalWritten();
+                }
+            }
+        }
+
+        await FlushAsync(batch, length).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the first <paramref name="length"/> bytes of the batch; then its <c>SendAsync</c> callers are done. Returns 0.</summary>
+    private async ValueTask<int> FlushAsync(byte[] batch, int length)
+    {
+        if (length > 0 && _failure is null)
+        {
+            await WriteAsync(batch.AsMemory(0, length)).ConfigureAwait(false);
+        }
+
+        if (_written is { Count: > 0 } written)
+        {
+            foreach (TaskCompletionSource caller in written)
+            {
+                if (_failure is null)
+                {
+                    caller.TrySetResult();
+                }
+                else
+                {
+                    caller.TrySetException(NotWritten(_failure));
+                }
+            }
+
+            written.Clear();
+        }
+
+        queue.OnWritten(_batched);
+        _batched = 0;
+        return 0;
+    }
+
+    /// <summary>A frame over <see cref="MaxBatchedFrame"/>: its header and payload, masked a batch at a time.</summary>
+    private async Task WriteLargeAsync(Outgoing item, int payloadLength, byte[] batch)
+    {
+        WebSocketFrame frame = item.Frame;
+        byte[]? encoded = null;
+        ReadOnlyMemory<byte> payload = frame.RawPayload;
+        if (frame.TextOrNull is { } text)
+        {
+            encoded = ArrayPool<byte>.Shared.Rent(payloadLength);
+            Encoding.UTF8.GetBytes(text, encoded);
+            payload = encoded.AsMemory(0, payloadLength);
+        }
+
+        try
+        {
+            int header = FrameEncoder.EncodeHeader(frame.Kind.ToOpcode(), payloadLength, batch, out uint key);
+            int offset = 0;
+            int start = header;
+            while (offset < payloadLength && _failure is null)
+            {
+                int take = Math.Min(batch.Length - start, payloadLength - offset);
+                Span<byte> piece = batch.AsSpan(start, take);
+                payload.Span.Slice(offset, take).CopyTo(piece);
+                Masking.Apply(piece, key, offset);
+                await WriteAsync(batch.AsMemory(0, start + take)).ConfigureAwait(false);
+                offset += take;
+                start = 0;
+            }
+
+            if (_failure is null)
+            {
+                Count(frame.Kind, payloadLength);
+                item.Written?.TrySetResult();
+            }
+            else
+            {
+                Drop(item);
+            }
+        }
+        finally
+        {
+            if (encoded is not null)
+            {
+                ArrayPool<byte>.Shared.Return(encoded);
+            }
+        }
+    }
+
+    private async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
+    {
+        liveness.OnWriteBegan();
+        try
+        {
+            await stream.WriteAsync(bytes).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The connection is failing (or was aborted): what is left is dropped; the connection says why it ended.
+            _failure = ex;
+            onFailure(ex);
+        }
+        finally
+        {
+            liveness.OnWriteEnded();
+        }
+    }
+
+    private void Drop(in Outgoing item)
+    {
+        if (item.Frame.Kind != WebSocketFrameKind.Close)
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+
+        item.Written?.TrySetException(NotWritten(_failure));
+    }
+
+    private static InvalidOperationException NotWritten(Exception? cause) =>
+        new("The connection ended before the frame was written.", cause);
+
+    private static void Count(WebSocketFrameKind kind, int payloadLength)
+    {
+        ClientMetrics.MessagesSent.Add(1, ClientMetrics.Kind(kind));
+        if (kind != WebSocketFrameKind.Close)
+        {
+            ClientMetrics.BytesSent.Add(payloadLength); // application payload: a close frame's code and reason are not
+        }
+    }
+}
