@@ -30,7 +30,7 @@ internal enum KeepAliveAction
 /// <summary>
 /// Contract row 9 and its limits, with no I/O and no clock of its own: fed what the connection saw and asked what is
 /// next. A ping every <c>interval</c>; the peer is dead when nothing arrives within <c>timeout</c> of a ping that is
-/// owed (queued, whether or not the writer could put it on the wire), or when one write has not completed within
+/// owed (queued, whether or not the writer could put it on the wire), or else when one write has not completed within
 /// <c>timeout</c> (the peer stopped reading: a connected but deaf socket). Time in which the client itself stopped
 /// reading, its handler behind, does not count against the peer. Separately, a message that takes longer than
 /// <c>messageTimeout</c> from its first byte to its last fails the connection (1008).
@@ -53,17 +53,6 @@ internal sealed class KeepAliveMonitor(TimeSpan interval, TimeSpan timeout, Time
         TimeSpan until = TimeSpan.MaxValue;
         if (_pinging)
         {
-            if (seen.WriteStartedAt is { } writing)
-            {
-                if (now - writing >= timeout)
-                {
-                    return new(KeepAliveAction.Dead, Reason: DisconnectReason.KeepAliveTimeout(timeout,
-                        $"keepalive timeout: a write has not completed within {Seconds(timeout)} s; the peer stopped reading"));
-                }
-
-                until = Min(until, writing + timeout);
-            }
-
             if (_pingOwedSince is { } owed)
             {
                 bool heard = seen.LastInbound >= owed;
@@ -80,6 +69,17 @@ internal sealed class KeepAliveMonitor(TimeSpan interval, TimeSpan timeout, Time
                 {
                     until = Min(until, owed + timeout);
                 }
+            }
+
+            if (seen.WriteStartedAt is { } writing)
+            {
+                if (now - writing >= timeout)
+                {
+                    return new(KeepAliveAction.Dead, Reason: DisconnectReason.KeepAliveTimeout(timeout,
+                        $"keepalive timeout: a write has not completed within {Seconds(timeout)} s; the peer stopped reading"));
+                }
+
+                until = Min(until, writing + timeout);
             }
 
             if (now >= _nextPing)

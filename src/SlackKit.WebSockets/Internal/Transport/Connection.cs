@@ -280,6 +280,11 @@ internal sealed class Connection : IReceiveSink
         }
 
         await _writing.ConfigureAwait(false);
+        if (end is PumpEnd.RemoteClose or PumpEnd.Violation && Volatile.Read(ref _aborted) == 0)
+        {
+            await _pump.DrainAsync(Min(_options.CloseTimeout, LingerLimit), _options.TimeProvider).ConfigureAwait(false);
+        }
+
         Abort();
         _ended.Cancel();
         DisconnectReason reason = _handshake.GetReason(() => end == PumpEnd.EndOfStream
@@ -289,6 +294,11 @@ internal sealed class Connection : IReceiveSink
         Interlocked.Decrement(ref Live.Receivers);
         _owner.OnEnded(this, reason);
     }
+
+    /// <summary>How long, at most, the peer is given to close TCP after the close handshake (see <see cref="ReceivePump.DrainAsync"/>).</summary>
+    private static readonly TimeSpan LingerLimit = TimeSpan.FromMilliseconds(500);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout)
     {

@@ -153,6 +153,31 @@ internal sealed class ReceivePump : IReceiveLease
         }
     }
 
+    /// <summary>
+    /// After both close frames: reads and discards what the peer still sends until it closes TCP, for at most
+    /// <paramref name="limit"/>. RFC 6455 §7.1.1 has the server close TCP first; and a socket closed with unread input
+    /// is reset, which can destroy our close frame before the peer reads it.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan limit, TimeProvider time)
+    {
+        byte[] discard = ArrayPool<byte>.Shared.Rent(4096);
+        using var deadline = new CancellationTokenSource(limit, time);
+        try
+        {
+            while (await _stream.ReadAsync(discard, deadline.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The peer kept the connection open (Slack does, now and then), or it ended badly: either way, done.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(discard);
+        }
+    }
+
     /// <summary>Everything the buffer holds that can be read; null to read on.</summary>
     private async ValueTask<PumpEnd?> ReadFramesAsync()
     {

@@ -296,6 +296,17 @@ internal sealed class SendQueue(int capacity) : AsyncSignal
         }
     }
 
+    /// <summary>Empties the control lane: after our close, or a failed write, no control frame can be written.</summary>
+    public void DiscardControl()
+    {
+        lock (Gate)
+        {
+            _controlCount = 0;
+            _controlRoomWaiter?.TrySetResult();
+            _controlRoomWaiter = null;
+        }
+    }
+
     /// <summary>Takes the next frame, if any. It holds its room until <see cref="OnWritten"/> says it is written (or dropped).</summary>
     public bool TryTake(out Outgoing item)
     {

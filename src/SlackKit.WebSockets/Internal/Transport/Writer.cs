@@ -79,6 +79,11 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
                 Count(opcode.ToKind(), payloadLength);
             }
 
+            if (_failure is not null || _closeWritten)
+            {
+                queue.DiscardControl(); // nothing follows a close frame on the wire (RFC 6455 §5.5.1), nor a failed write
+            }
+
             if (!queue.TryTake(out Outgoing item))
             {
                 break;
