@@ -103,19 +103,28 @@ internal sealed class RawConnection(TcpClient client) : IDisposable
         }
 
         string text = request.ToString();
+        Request = text;
         _key = text.Split("\r\n").First(line => line.StartsWith("Sec-WebSocket-Key:", StringComparison.OrdinalIgnoreCase))["Sec-WebSocket-Key:".Length..].Trim();
         return text;
     }
+
+    /// <summary>The upgrade request as it arrived, once <see cref="ReadRequestAsync"/> has read it.</summary>
+    public string? Request { get; private set; }
+
+    /// <summary>The Sec-WebSocket-Accept that answers the request's key.</summary>
+    public string Accept => Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(_key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
 
     /// <summary>Answers 101, followed in the same write (the same packet) by <paramref name="then"/>.</summary>
     public async Task AcceptAsync(params byte[][] then)
     {
         await ReadRequestAsync();
-        string accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(_key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
-        byte[] response = Encoding.ASCII.GetBytes(
-            $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n");
-        await _stream.WriteAsync(response.Concat(then.SelectMany(b => b)).ToArray());
+        await RespondAsync(
+            $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {Accept}\r\n\r\n", then);
     }
+
+    /// <summary>Writes <paramref name="head"/> as it is (any HTTP, well formed or not), followed in the same write by <paramref name="then"/>.</summary>
+    public Task RespondAsync(string head, params byte[][] then) =>
+        _stream.WriteAsync(Encoding.ASCII.GetBytes(head).Concat(then.SelectMany(b => b)).ToArray()).AsTask();
 
     /// <summary>Answers the upgrade request with an HTTP error.</summary>
     public async Task RefuseAsync(int status, string reason, params (string Name, string Value)[] headers)
@@ -179,6 +188,9 @@ internal sealed class RawConnection(TcpClient client) : IDisposable
 
         return null;
     }
+
+    /// <summary>Closes our side of TCP (a FIN), as a server does after the close handshake, and goes on reading.</summary>
+    public void ShutdownSend() => client.Client.Shutdown(SocketShutdown.Send);
 
     /// <summary>Ends the connection with a TCP reset instead of a FIN.</summary>
     public void Reset()

@@ -1,0 +1,172 @@
+using SlackKit.WebSockets.Tests.Infrastructure;
+
+namespace SlackKit.WebSockets.Tests;
+
+/// <summary>
+/// Contract row 9 on a fake clock: a peer that goes silent, a handler that is slower than the timeout, and a peer
+/// that talks but has stopped reading (issue 14, point 3: connected but deaf).
+/// </summary>
+public class KeepAliveTests
+{
+    [Fact]
+    public async Task Row9_a_silent_peer_is_found_dead_at_KeepAlive_plus_KeepAliveTimeout()
+    {
+        var recorder = new Recorder();
+        var clock = new TestClock();
+        var pingSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            // Completes the handshake, reads what comes, and never answers anything.
+            await connection.AcceptAsync();
+            while (await connection.ReadFrameAsync() is { } frame)
+            {
+                if (frame.Opcode == 0x9)
+                {
+                    pingSeen.TrySetResult();
+                }
+            }
+        });
+        var options = new WebSocketClientOptions { KeepAlive = TimeSpan.FromSeconds(1), KeepAliveTimeout = TimeSpan.FromSeconds(2), TimeProvider = clock };
+        var handler = new RecordingHandler(recorder);
+
+        WebSocketClient client = WebSocketClient.Start(peer.Url, handler, options);
+
+        await using IAsyncDisposable stopping = clock.Own(client);
+        await recorder.WaitForAsync("connect");
+        DateTimeOffset connected = clock.GetUtcNow();
+        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(1), "the first ping");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await pingSeen.Task.WaitAsync(Recorder.Timeout); // a real ping on the wire, which the peer leaves unanswered
+        for (int second = 2; second <= 3; second++)
+        {
+            await clock.WaitForTimerAsync(TimeSpan.FromSeconds(1), $"the keepalive's second {second}");
+            Assert.Equal(WebSocketClientState.Connected, client.State);
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await client.Completion.WaitAsync(Recorder.Timeout);
+        Assert.Equal(DisconnectKind.KeepAliveTimeout, handler.LastDisconnect!.Kind);
+        Assert.Equal("keepalive timeout: nothing received within 2 s after a ping", handler.LastDisconnect.Message);
+        Assert.Equal(TimeSpan.FromSeconds(3), clock.GetUtcNow() - connected); // KeepAlive + KeepAliveTimeout
+    }
+
+    [Fact]
+    public async Task Row9_a_handler_slower_than_the_timeout_does_not_make_a_healthy_peer_look_dead()
+    {
+        var recorder = new Recorder();
+        var clock = new TestClock();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            // More messages than the receive queue holds, so the client must stop reading while its handler is slow;
+            // and every ping is answered, as a healthy peer does.
+            await connection.AcceptAsync([.. Enumerable.Range(1, 4).Select(i => RawConnection.Text($"m{i}"))]);
+            while (await connection.ReadFrameAsync() is { } frame)
+            {
+                if (frame.Opcode == 0x9)
+                {
+                    await connection.SendAsync(RawConnection.Frame(0xA, frame.Payload));
+                }
+                else if (frame.Opcode == 0x8)
+                {
+                    await connection.SendAsync(RawConnection.Close(1000));
+                    connection.ShutdownSend();
+                }
+            }
+        });
+        var options = new WebSocketClientOptions
+        {
+            KeepAlive = TimeSpan.FromMilliseconds(100),
+            KeepAliveTimeout = TimeSpan.FromMilliseconds(300),
+            ReceiveQueueCapacity = 1,
+            TimeProvider = clock,
+        };
+
+        WebSocketClient client = WebSocketClient.Start(peer.Url, new GatedHandler(recorder, gate.Task), options);
+
+        await using IAsyncDisposable stopping = clock.Own(client);
+        await recorder.WaitForAsync("handling:m1");
+
+        // The handler holds m1 for ten keepalive intervals, over three timeouts: the client reads nothing meanwhile.
+        for (int step = 0; step < 10; step++)
+        {
+            await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(100), $"keepalive step {step}");
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        gate.SetResult();
+        await recorder.WaitForAsync("handled:m4");
+
+        Assert.Equal(WebSocketClientState.Connected, client.State);
+        Assert.DoesNotContain(recorder.Events, e => e.StartsWith("disconnect:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Issue14_3_a_peer_that_talks_but_stopped_reading_is_found_dead_by_the_write_that_never_completes()
+    {
+        var recorder = new Recorder();
+        var clock = new TestClock();
+        var talk = new SemaphoreSlim(0);
+        var over = new CancellationTokenSource();
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            // Never reads after the handshake, but says something each time the test asks: alive to a silence check.
+            await connection.AcceptAsync();
+            for (int n = 1; ; n++)
+            {
+                await talk.WaitAsync(over.Token);
+                await connection.SendAsync(RawConnection.Text($"still here {n}"));
+            }
+        });
+        var options = new WebSocketClientOptions
+        {
+            KeepAlive = TimeSpan.FromSeconds(1),
+            KeepAliveTimeout = TimeSpan.FromSeconds(2),
+            SendQueueCapacity = 4,
+            TimeProvider = clock,
+        };
+        var handler = new PingRecorder(recorder);
+        WebSocketClient client = WebSocketClient.Start(peer.Url, handler, options);
+        await using IAsyncDisposable stopping = clock.Own(client);
+        await recorder.WaitForAsync("connect");
+
+        // Far more than loopback's socket buffers hold, casts and the keepalive's pings both in flight: the writer
+        // blocks for good once the buffers are full.
+        byte[] megabyte = new byte[1024 * 1024];
+        Task sending = Task.Run(async () =>
+        {
+            for (int i = 0; i < 256; i++)
+            {
+                if (!client.Cast(WebSocketFrame.Binary(megabyte)))
+                {
+                    try
+                    {
+                        await client.SendAsync(WebSocketFrame.Binary(megabyte));
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return; // the connection ended under the send: what the test waits for
+                    }
+                }
+            }
+        });
+
+        // Each fake second: the peer speaks (and the client hears it), then time moves to the keepalive's next wake-up.
+        for (int n = 1; n <= 200 && !client.Completion.IsCompleted; n++)
+        {
+            talk.Release();
+            await Task.WhenAny(client.Completion, recorder.WaitForAsync($"text:still here {n}"));
+            await Task.WhenAny(client.Completion, clock.WaitUntilAsync(() => clock.Pending.Length > 0, "the keepalive to wait"));
+            if (clock.Pending is [var next, ..])
+            {
+                clock.Advance(next);
+            }
+        }
+
+        await client.Completion.WaitAsync(Recorder.Timeout);
+        over.Cancel();
+        await sending.WaitAsync(Recorder.Timeout);
+        Assert.Equal(DisconnectKind.KeepAliveTimeout, handler.LastDisconnect!.Kind);
+        Assert.Equal("keepalive timeout: a write has not completed within 2 s; the peer stopped reading", handler.LastDisconnect.Message);
+    }
+}
