@@ -14,9 +14,11 @@ namespace SlackKit.WebSockets;
 /// the call.
 /// </para>
 /// <para>
-/// A frame made over a <see cref="ReadOnlyMemory{T}"/> holds that memory, not a copy: leave it unchanged until the
-/// frame is written (<see cref="WebSocketClient.SendAsync"/> completes). A frame handed to a handler holds pooled
-/// memory that is valid only until the handler (or the task it returns) completes; copy what you keep.
+/// A binary, ping or pong frame made over a <see cref="ReadOnlyMemory{T}"/> holds that memory, not a copy: leave it
+/// unchanged until the frame is written (<see cref="WebSocketClient.SendAsync"/> completes). A text frame made from
+/// UTF-8 bytes takes a copy, since its bytes were checked. A frame handed to a handler holds pooled memory that is
+/// valid only until the handler (or the task it returns) completes; copy what you keep (a reply that echoes it is
+/// copied for you).
 /// </para>
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
@@ -82,14 +84,24 @@ public readonly struct WebSocketFrame
     /// <summary>A text message.</summary>
     /// <param name="text">The text; it is encoded as UTF-8 when the frame is written.</param>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="text"/> holds a lone surrogate (half of a UTF-16 pair), which has no UTF-8 form. It is refused
+    /// rather than sent as U+FFFD: what the peer gets is what was given.
+    /// </exception>
     public static WebSocketFrame Text(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') is var first and >= 0 && LoneSurrogateAt(text, first) is var lone and >= 0)
+        {
+            throw new ArgumentException(
+                $"The text holds a lone surrogate (U+{(int)text[lone]:X4}) at index {lone}, which cannot be encoded as UTF-8.", nameof(text));
+        }
+
         return new WebSocketFrame(WebSocketFrameKind.Text, text, default, 0, null);
     }
 
     /// <summary>A text message from bytes that are already UTF-8.</summary>
-    /// <param name="utf8">The UTF-8 bytes of the text. The frame holds this memory, not a copy.</param>
+    /// <param name="utf8">The UTF-8 bytes of the text. The frame takes a copy: changing them afterwards changes nothing.</param>
     /// <exception cref="ArgumentException"><paramref name="utf8"/> is not valid UTF-8.</exception>
     public static WebSocketFrame Text(ReadOnlyMemory<byte> utf8)
     {
@@ -98,7 +110,27 @@ public readonly struct WebSocketFrame
             throw new ArgumentException("A text frame must hold valid UTF-8; send these bytes with WebSocketFrame.Binary.", nameof(utf8));
         }
 
-        return new WebSocketFrame(WebSocketFrameKind.Text, null, utf8, 0, null);
+        // A copy: bytes checked now and changed before the frame is written would put invalid UTF-8 on the wire.
+        return new WebSocketFrame(WebSocketFrameKind.Text, null, utf8.ToArray(), 0, null);
+    }
+
+    /// <summary>The index of the first lone surrogate of <paramref name="text"/> from <paramref name="start"/> on, or -1.</summary>
+    private static int LoneSurrogateAt(string text, int start)
+    {
+        for (int i = start; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++; // a pair
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>A binary message.</summary>

@@ -155,7 +155,7 @@ public class ProtocolViolationTests
     {
         var recorder = new Recorder();
         var clock = new TestClock();
-        var closeCode = new TaskCompletionSource<int?>();
+        var closeCode = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using RawPeer peer = RawPeer.Start(async connection =>
         {
             // The start of a 10-byte text message, and then the rest never comes.
@@ -175,6 +175,8 @@ public class ProtocolViolationTests
         await clock.RunUntilAsync(closeCode.Task, horizon: TimeSpan.FromSeconds(30));
         Assert.True(clock.GetUtcNow() - connected >= TimeSpan.FromSeconds(30));
         Assert.Equal(1008, await closeCode.Task.WaitAsync(Recorder.Timeout));
+        // The end lets the peer close TCP for up to 500 ms of (fake) time.
+        await clock.RunUntilAsync(client.Completion, horizon: TimeSpan.FromSeconds(1));
         await client.Completion.WaitAsync(Recorder.Timeout);
         Assert.Equal(DisconnectKind.ProtocolError, handler.LastDisconnect!.Kind);
         Assert.Contains("MessageTimeout", handler.LastDisconnect.Message);

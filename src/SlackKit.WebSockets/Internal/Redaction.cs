@@ -21,7 +21,7 @@ internal static class Redaction
         int cut = url.IndexOfAny(['?', '#']);
         string kept = cut < 0 ? url : url[..cut];
         int scheme = kept.IndexOf("://", StringComparison.Ordinal);
-        int authorityStart = scheme < 0 ? 0 : scheme + 3;
+        int authorityStart = scheme >= 0 ? scheme + 3 : kept.StartsWith("//", StringComparison.Ordinal) ? 2 : 0;
         int authorityEnd = kept.IndexOf('/', authorityStart) is var slash and >= 0 ? slash : kept.Length;
         int at = authorityEnd > authorityStart ? kept.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart) : -1;
         if (at >= 0)

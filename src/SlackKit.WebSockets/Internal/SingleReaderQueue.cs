@@ -1,13 +1,17 @@
 namespace SlackKit.WebSockets.Internal;
 
 /// <summary>
-/// A queue with any number of writers and one reader that waits asynchronously: the client's mailbox and each
-/// connection's send queue. Small while idle (a ring of one item that grows only when needed, and is kept), and
-/// without allocation in steady state (the reader's wait is an <see cref="AsyncSignal"/>).
+/// A queue with any number of writers and one reader that waits asynchronously: the client's mailbox. Small while
+/// idle (a ring of one item that grows only when needed), and without allocation in steady state (the reader's wait
+/// is an <see cref="AsyncSignal"/>). A ring that grew past <see cref="KeptCapacity"/> in a burst is let go once the
+/// queue is empty again, so a burst does not hold its peak for the client's life.
 /// </summary>
 internal sealed class SingleReaderQueue<T> : AsyncSignal
 {
-    private T[] _items = new T[1]; // doubles as needed, and is kept: an idle queue holds one slot
+    /// <summary>A ring up to this size is kept when the queue empties; a larger one goes back to one slot.</summary>
+    public const int KeptCapacity = 64;
+
+    private T[] _items = new T[1]; // doubles as needed
     private int _head;
     private int _count;
     private bool _completed;
@@ -60,7 +64,25 @@ internal sealed class SingleReaderQueue<T> : AsyncSignal
             _head = (_head + 1) % _items.Length;
             _count--;
             more = _count > 0;
+            if (!more && _items.Length > KeptCapacity)
+            {
+                _items = new T[1];
+                _head = 0;
+            }
+
             return true;
+        }
+    }
+
+    /// <summary>The size of the ring now.</summary>
+    public int Capacity
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _items.Length;
+            }
         }
     }
 

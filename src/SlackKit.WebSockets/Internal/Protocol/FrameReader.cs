@@ -36,6 +36,7 @@ internal sealed record ProtocolViolation(int CloseCode, string What, long TooBig
 /// Frames that fit in the caller's buffer (<c>wholeFrameLimit</c>) are reported whole, as one slice of the input:
 /// until all of such a frame has arrived, <see cref="Read"/> consumes nothing of it and asks for more, while the UTF-8
 /// of a text frame is still checked as its bytes come (fail fast). A larger frame is reported in pieces as it arrives.
+/// Control frames (at most 127 bytes) are always reported whole: the caller's buffer must hold at least that much.
 /// </remarks>
 internal sealed class FrameReader(long maxMessageSize)
 {

@@ -25,6 +25,7 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
     private Exception? _failure;
     private List<TaskCompletionSource>? _written; // the SendAsync callers of the batch being written
     private int _batched; // frames taken into the batch being written
+    private int _batchedData; // of which not a close frame: counted as dropped if the batch is never written
 
     /// <summary>Frames accepted for sending that were never written (a close frame is not counted).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -113,6 +114,10 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
 
             length += FrameEncoder.Encode(item.Frame, payload, batch.AsSpan(length));
             _batched++;
+            if (item.Frame.Kind != WebSocketFrameKind.Close)
+            {
+                _batchedData++;
+            }
             Count(item.Frame.Kind, payload);
             if (item.Written is { } written)
             {
@@ -140,6 +145,13 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
         {
             await WriteAsync(batch.AsMemory(0, length)).ConfigureAwait(false);
         }
+
+        if (_failure is not null)
+        {
+            Interlocked.Add(ref _dropped, _batchedData); // encoded, but never on the wire
+        }
+
+        _batchedData = 0;
 
         if (_written is { Count: > 0 } written)
         {
