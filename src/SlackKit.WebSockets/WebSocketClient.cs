@@ -566,7 +566,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             TimeSpan remaining;
             while ((remaining = delay - time.GetElapsedTime(start)) > TimeSpan.Zero)
             {
-                await Task.Delay(remaining, time, _stopping.Token).ConfigureAwait(false);
+                await Wait.AtLeast(remaining, time, _stopping.Token).ConfigureAwait(false);
             }
 
             _mailbox.TryWrite(Mail.Connect(generation));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using SlackKit.WebSockets.Internal;
 using SlackKit.WebSockets.Tests.Infrastructure;
@@ -78,28 +77,29 @@ public partial class ReconnectTests
     public async Task Row8_ReconnectAfter_waits_the_delay_given()
     {
         var recorder = new Recorder();
-        var accepted = new List<long>();
+        var clock = new TestClock();
         await using KestrelServer server = await KestrelServer.StartAsync(socket =>
-        {
-            lock (accepted)
-            {
-                accepted.Add(Stopwatch.GetTimestamp());
-            }
-
-            return socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "again", CancellationToken.None);
-        });
+            socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "again", CancellationToken.None));
         int disconnects = 0;
         var handler = new RecordingHandler(recorder)
         {
             Decide = _ => ++disconnects < 2 ? DisconnectResult.ReconnectAfter(TimeSpan.FromMilliseconds(400)) : DisconnectResult.Close("done"),
         };
 
-        WebSocketClient client = WebSocketClient.Start(server.Url, handler);
+        WebSocketClient client = WebSocketClient.Start(server.Url, handler, new WebSocketClientOptions { TimeProvider = clock });
+        await using IAsyncDisposable stopping = clock.Own(client);
+        await recorder.WaitForPrefixAsync("disconnect:");
+
+        // The client waits on a timer of exactly the delay given; 1 ms short of it, it still waits.
+        await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(400), "the reconnect delay");
+        clock.Advance(TimeSpan.FromMilliseconds(399));
+        await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(1), "the rest of the reconnect delay");
+        Assert.Equal(1, server.Connections);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await clock.RunUntilAsync(client.Completion, horizon: TimeSpan.FromSeconds(1));
         await client.Completion.WaitAsync(Recorder.Timeout);
 
-        Assert.Equal(2, accepted.Count);
-        TimeSpan gap = Stopwatch.GetElapsedTime(accepted[0], accepted[1]);
-        Assert.True(gap >= TimeSpan.FromMilliseconds(400), $"reconnected after {gap.TotalMilliseconds} ms");
+        Assert.Equal(2, server.Connections);
     }
 
     [Fact]
@@ -162,22 +162,29 @@ public partial class ReconnectTests
             connection.Reset();
         });
         // ReconnectDelay 20 ms: after three quick failures the ceiling is 160 ms; a reset brings it back under 20 ms.
+        var clock = new TestClock();
         var options = new WebSocketClientOptions
         {
             ReconnectDelay = TimeSpan.FromMilliseconds(20),
             MaxReconnectDelay = TimeSpan.FromSeconds(10),
             ReconnectResetAfter = TimeSpan.FromMilliseconds(200),
+            TimeProvider = clock,
         };
         var delays = new List<TimeSpan>();
         var handler = new RecordingHandler(recorder) { Decide = _ => DisconnectResult.Reconnect };
         using var logs = new CapturingLogger();
         options.LoggerFactory = logs.Factory();
-        await using WebSocketClient client = WebSocketClient.Start(peer.Url, handler, options);
+        WebSocketClient client = WebSocketClient.Start(peer.Url, handler, options);
+        await using IAsyncDisposable stopping = clock.Own(client);
 
+        // Three connections that fail at once (no time passes while they are up), each followed by a backoff wait.
+        await clock.RunUntilAsync(recorder.WaitForAsync(e => e.Count(x => x == "connect") == 4, "the fourth connection"), horizon: TimeSpan.FromSeconds(1));
         await recorder.WaitForAsync(e => e.Count(x => x == "connect") == 4, "the fourth connection");
-        await Task.Delay(TimeSpan.FromMilliseconds(300)); // the behaviour under test: the connection holds for longer than ReconnectResetAfter
+        clock.Advance(TimeSpan.FromMilliseconds(300)); // the behaviour under test: the connection holds for longer than ReconnectResetAfter
         release.SetResult();
-        await recorder.WaitForAsync(e => e.Count(x => x == "connect") == 5, "the fifth connection");
+        Task fifth = recorder.WaitForAsync(e => e.Count(x => x == "connect") == 5, "the fifth connection");
+        await clock.RunUntilAsync(fifth, horizon: TimeSpan.FromSeconds(1));
+        await fifth;
 
         TimeSpan[] waits = [.. logs.Entries.Where(e => e.Id.Id == 4).Select(e => TimeSpan.Parse(e.Message.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture))];
         Assert.True(waits.Length >= 4);

@@ -44,7 +44,12 @@ internal sealed class TestClock : FakeTimeProvider
     {
         for (int step = 0; step < maxSteps && !done.IsCompleted; step++)
         {
-            await Task.WhenAny(done, WaitUntilAsync(() => done.IsCompleted || Pending.Any(p => p <= horizon), "a timer to move time to"));
+            Task waiting = WaitUntilAsync(() => done.IsCompleted || Pending.Any(p => p <= horizon), "a timer to move time to");
+            if (await Task.WhenAny(done, waiting) == waiting)
+            {
+                await waiting; // throws when nothing happened within the timeout
+            }
+
             if (!done.IsCompleted && Pending is [var next, ..] && next <= horizon)
             {
                 Advance(next);

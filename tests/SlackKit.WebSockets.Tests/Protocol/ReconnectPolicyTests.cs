@@ -64,3 +64,16 @@ public class ReconnectPolicyTests
         Assert.Equal(ReconnectAction.Stay, Decide(InitResult.Ok, DisconnectResult.Ok, busy).Action);
     }
 }
+
+/// <summary>Waits computed from timestamps: a fraction of a millisecond must not become no wait at all.</summary>
+public class WaitTests
+{
+    [Theory]
+    [InlineData(1, 10_000)]            // 0.0001 ms: one whole millisecond
+    [InlineData(4_000, 10_000)]        // 0.4 ms
+    [InlineData(10_000, 10_000)]       // exactly 1 ms stays 1 ms
+    [InlineData(10_001, 20_000)]
+    [InlineData(0, 0)]
+    public void A_wait_is_rounded_up_to_a_whole_millisecond(long ticks, long expected) =>
+        Assert.Equal(TimeSpan.FromTicks(expected), Wait.RoundUp(TimeSpan.FromTicks(ticks)));
+}

@@ -336,7 +336,7 @@ internal sealed class Connection : IReceiveSink
                         TimeSpan wait = verdict.Until - now;
                         if (wait > TimeSpan.Zero)
                         {
-                            await Task.Delay(wait, _options.TimeProvider, ended).ConfigureAwait(false);
+                            await Wait.AtLeast(wait, _options.TimeProvider, ended).ConfigureAwait(false);
                         }
 
                         break;
