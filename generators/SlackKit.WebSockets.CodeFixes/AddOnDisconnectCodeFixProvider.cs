@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using SlackKit.WebSockets.Generators.Diagnostics;
 
 namespace SlackKit.WebSockets.CodeFixes
 {
@@ -18,7 +19,7 @@ namespace SlackKit.WebSockets.CodeFixes
     public sealed class AddOnDisconnectCodeFixProvider : NodeCodeFixProvider<ClassDeclarationSyntax>
     {
         /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("SKWS001");
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.MissingOnDisconnect);
 
         /// <inheritdoc/>
         protected override string Title(ClassDeclarationSyntax node) => "Add an [OnDisconnect] method that keeps today's behaviour";

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using SlackKit.WebSockets.Generators.Diagnostics;
 
 namespace SlackKit.WebSockets.CodeFixes
 {
@@ -17,7 +18,7 @@ namespace SlackKit.WebSockets.CodeFixes
     public sealed class AddWebSocketHandlerCodeFixProvider : NodeCodeFixProvider<ClassDeclarationSyntax>
     {
         /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("SKWS005");
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.CallbackOutsideHandler);
 
         /// <inheritdoc/>
         protected override string Title(ClassDeclarationSyntax node) => $"Add [WebSocketHandler] to '{node.Identifier.Text}'";

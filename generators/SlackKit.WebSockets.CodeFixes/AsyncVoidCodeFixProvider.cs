@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Simplification;
+using SlackKit.WebSockets.Generators.Diagnostics;
 
 namespace SlackKit.WebSockets.CodeFixes
 {
@@ -13,7 +14,7 @@ namespace SlackKit.WebSockets.CodeFixes
     public sealed class AsyncVoidCodeFixProvider : NodeCodeFixProvider<MethodDeclarationSyntax>
     {
         /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("SKWS006");
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.AsyncVoidHandler);
 
         /// <inheritdoc/>
         protected override string Title(MethodDeclarationSyntax node) => "Return Task instead of void";

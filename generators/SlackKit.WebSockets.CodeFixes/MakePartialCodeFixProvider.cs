@@ -3,6 +3,7 @@ using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SlackKit.WebSockets.Generators.Diagnostics;
 
 namespace SlackKit.WebSockets.CodeFixes
 {
@@ -11,7 +12,7 @@ namespace SlackKit.WebSockets.CodeFixes
     public sealed class MakePartialCodeFixProvider : NodeCodeFixProvider<TypeDeclarationSyntax>
     {
         /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("SKWS002");
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.NotPartial);
 
         /// <inheritdoc/>
         protected override string Title(TypeDeclarationSyntax node) => $"Make '{node.Identifier.Text}' partial";

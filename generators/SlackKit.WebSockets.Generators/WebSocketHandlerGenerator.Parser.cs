@@ -2,8 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SlackKit.WebSockets.Generators.Helpers;
 using SlackKit.WebSockets.Generators.Model;
 
@@ -16,14 +14,14 @@ namespace SlackKit.WebSockets.Generators
         {
             public static HandlerClassModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
             {
-                if (context.TargetSymbol is not INamedTypeSymbol type || !CanImplement(type))
+                if (context.TargetSymbol is not INamedTypeSymbol type || !HandlerClassRules.CanImplement(type))
                 {
                     return null;
                 }
 
                 var methods = new List<HandlerMethodModel>();
                 var messageTypes = new List<ITypeSymbol>();
-                foreach (IMethodSymbol method in type.GetMembers().OfType<IMethodSymbol>().OrderBy(SourceOrder.Of, SourceOrder.Comparer))
+                foreach (IMethodSymbol method in HandlerClassRules.MethodsInSourceOrder(type))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     foreach (Callback callback in HandlerSignatures.GetCallbacks(method))
@@ -71,34 +69,6 @@ namespace SlackKit.WebSockets.Generators
                 }
             }
 
-            /// <summary>
-            /// Whether a partial declaration of <paramref name="type"/> can be added: a non-generic, non-static class
-            /// whose declarations, and those of every type containing it, are all partial.
-            /// </summary>
-            public static bool CanImplement(INamedTypeSymbol type)
-            {
-                if (type.TypeKind != TypeKind.Class || type.IsStatic)
-                {
-                    return false;
-                }
-
-                for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
-                {
-                    if (t.IsGenericType || !IsPartial(t))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            }
-
-            public static bool IsPartial(INamedTypeSymbol type) =>
-                type.DeclaringSyntaxReferences.Length > 0
-                && type.DeclaringSyntaxReferences.All(reference =>
-                    reference.GetSyntax() is TypeDeclarationSyntax declaration
-                    && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
-
             private static IEnumerable<INamedTypeSymbol> ContainingTypes(INamedTypeSymbol type)
             {
                 var chain = new Stack<INamedTypeSymbol>();
@@ -137,18 +107,6 @@ namespace SlackKit.WebSockets.Generators
                     ? $"{name}.WebSocketHandler.g.cs"
                     : $"{type.ContainingNamespace.ToDisplayString()}.{name}.WebSocketHandler.g.cs";
             }
-        }
-
-        /// <summary>Orders members by where they are declared, so partial parts in several files give one stable order.</summary>
-        private static class SourceOrder
-        {
-            public static (string Path, int Position) Of(ISymbol symbol) =>
-                symbol.Locations.FirstOrDefault(l => l.IsInSource) is { } location
-                    ? (location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan.Start)
-                    : (string.Empty, int.MaxValue);
-
-            public static readonly IComparer<(string Path, int Position)> Comparer = Comparer<(string Path, int Position)>.Create(
-                (a, b) => string.CompareOrdinal(a.Path, b.Path) is var byPath and not 0 ? byPath : a.Position.CompareTo(b.Position));
         }
     }
 }

@@ -15,6 +15,7 @@ public class AgreementTests
         { "container not partial", "public class Outer { [WebSocketHandler] public partial class Bot { } } static class Use { static IWebSocketHandler H(Outer.Bot b) => b; }" },
         { "static class", "[WebSocketHandler] public static partial class Bot { }" },
         { "generic class", "[WebSocketHandler] public partial class Bot<T> { } static class Use2 { static IWebSocketHandler H(Bot<int> b) => b; }" },
+        { "nested in a generic type", "public partial class Outer<T> { [WebSocketHandler] public partial class Bot { [OnText] void T(string s) { } } } static class Use3 { static IWebSocketHandler H(Outer<int>.Bot b) => b; }" },
         { "static handler", "[WebSocketHandler] public partial class Bot { [OnText] static void T(string s) { } }" },
         { "ref parameter", "[WebSocketHandler] public partial class Bot { [OnText] void T(ref string s) { } }" },
         { "wrong parameter", "[WebSocketHandler] public partial class Bot { [OnBinary] void B(string s) { } }" },

@@ -12,6 +12,7 @@ public class SkippedClassTests
     [InlineData("A class that is not partial", "[WebSocketHandler] public class Bot { [OnText] void T(string s) { } }")]
     [InlineData("A generic class", "[WebSocketHandler] public partial class Bot<T> { [OnText] void T1(string s) { } }")]
     [InlineData("A static class", "[WebSocketHandler] public static partial class Bot { }")]
+    [InlineData("A partial class nested in a generic type", "public partial class Outer<T> { [WebSocketHandler] public partial class Bot { [OnText] void T(string s) { } } }")]
     [InlineData("A partial class in a type that is not partial", "public class Outer { [WebSocketHandler] public partial class Bot { } }")]
     public void Generates_nothing_for(string what, string source)
     {

@@ -13,49 +13,49 @@ namespace SlackKit.WebSockets.Generators.Diagnostics
         public const string InitResultProperty = "InitResult";
 
         public static readonly DiagnosticDescriptor MissingOnDisconnect = Create(
-            "SKWS001",
+            DiagnosticIds.MissingOnDisconnect,
             "Handler has no [OnDisconnect]",
             "'{0}' has no [OnDisconnect]: after a disconnect the client will {1}. Add an [OnDisconnect] method to decide what it does.",
             DiagnosticSeverity.Warning);
 
         public static readonly DiagnosticDescriptor NotPartial = Create(
-            "SKWS002",
+            DiagnosticIds.NotPartial,
             "Handler class must be partial",
             "'{0}' must be partial so that the generator can implement IWebSocketHandler for '{1}'; add the partial modifier",
             DiagnosticSeverity.Error);
 
         public static readonly DiagnosticDescriptor UncallableSignature = Create(
-            "SKWS003",
+            DiagnosticIds.UncallableSignature,
             "Handler signature the generator cannot call",
             "'{0}' cannot be an [{1}] handler: {2}. Accepted: {3}.",
             DiagnosticSeverity.Error);
 
         public static readonly DiagnosticDescriptor DuplicateCallback = Create(
-            "SKWS004",
+            DiagnosticIds.DuplicateCallback,
             "Two methods for one callback",
             "'{0}' is a second [{1}] method{2}; '{3}' already handles it. Keep one of them.",
             DiagnosticSeverity.Error);
 
         public static readonly DiagnosticDescriptor CallbackOutsideHandler = Create(
-            "SKWS005",
+            DiagnosticIds.CallbackOutsideHandler,
             "Callback attribute on a method of a class without [WebSocketHandler]",
             "'{0}' has [{1}], but '{2}' has no [WebSocketHandler], so nothing will call it. Add [WebSocketHandler] to '{2}'.",
             DiagnosticSeverity.Warning);
 
         public static readonly DiagnosticDescriptor AsyncVoidHandler = Create(
-            "SKWS006",
+            DiagnosticIds.AsyncVoidHandler,
             "Handler is async void",
             "'{0}' is async void: the client cannot wait for it, so it would overlap the next callback and its exceptions would crash the process. Return Task instead.",
             DiagnosticSeverity.Error);
 
         public static readonly DiagnosticDescriptor BlockingCall = Create(
-            "SKWS007",
+            DiagnosticIds.BlockingCall,
             "Blocking call inside a handler",
             "{0} blocks inside the handler '{1}': the client's mailbox stalls, and every frame and callback waits behind it. Await instead.",
             DiagnosticSeverity.Warning);
 
         public static readonly DiagnosticDescriptor UnsupportedHandlerClass = Create(
-            "SKWS008",
+            DiagnosticIds.UnsupportedHandlerClass,
             "[WebSocketHandler] class the generator cannot implement",
             "'{0}' cannot be a [WebSocketHandler] class: {1}",
             DiagnosticSeverity.Error);

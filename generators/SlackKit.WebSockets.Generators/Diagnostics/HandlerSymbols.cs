@@ -17,10 +17,7 @@ namespace SlackKit.WebSockets.Generators.Diagnostics
 
         /// <summary>The methods of <paramref name="type"/> that carry a callback attribute, in source order, with their callbacks.</summary>
         public static IEnumerable<(IMethodSymbol Method, Callback Callback)> CallbackMethods(INamedTypeSymbol type) =>
-            type.GetMembers()
-                .OfType<IMethodSymbol>()
-                .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath ?? string.Empty, System.StringComparer.Ordinal)
-                .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
+            HandlerClassRules.MethodsInSourceOrder(type)
                 .SelectMany(m => HandlerSignatures.GetCallbacks(m).Select(c => (m, c)));
 
         /// <summary>Where to point at a type: the identifier of its first declaration.</summary>

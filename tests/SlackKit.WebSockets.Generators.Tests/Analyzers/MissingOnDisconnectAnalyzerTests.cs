@@ -67,4 +67,17 @@ public class MissingOnDisconnectAnalyzerTests
         {
         }
         """);
+
+    [Fact]
+    public Task Says_nothing_of_a_class_the_generator_never_implements_even_nested_in_a_generic_type() => Verifier.AnalyzerAsync<MissingOnDisconnectAnalyzer>("""
+        using SlackKit.WebSockets;
+        public partial class Outer<T>
+        {
+            [WebSocketHandler]
+            public partial class Bot { [OnText] void Text(string text) { } }
+        }
+
+        [WebSocketHandler]
+        public static partial class Tool { }
+        """);
 }

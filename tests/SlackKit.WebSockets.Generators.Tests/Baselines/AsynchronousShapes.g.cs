@@ -8,21 +8,21 @@ namespace Samples.Async
     partial class AsyncBot : global::SlackKit.WebSockets.IWebSocketHandler
     {
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::SlackKit.WebSockets.InitResult global::SlackKit.WebSockets.IWebSocketHandler.OnInit()
         {
             return this.Init();
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnConnectAsync(global::System.Threading.CancellationToken cancellationToken)
         {
             return global::SlackKit.WebSockets.CompilerServices.HandlerAdapters.Ok(this.Connected(cancellationToken));
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnFrameAsync(global::SlackKit.WebSockets.WebSocketFrame frame, global::System.Threading.CancellationToken cancellationToken)
         {
             // `return default;` is HandlerResult.Ok, completed.
@@ -45,7 +45,7 @@ namespace Samples.Async
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnInfoAsync(object message, global::System.Threading.CancellationToken cancellationToken)
         {
             // `return default;` is HandlerResult.Ok, completed.
@@ -64,14 +64,14 @@ namespace Samples.Async
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.DisconnectResult> global::SlackKit.WebSockets.IWebSocketHandler.OnDisconnectAsync(global::SlackKit.WebSockets.DisconnectReason reason, global::System.Threading.CancellationToken cancellationToken)
         {
             return new(this.Disconnected(reason, cancellationToken));
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask global::SlackKit.WebSockets.IWebSocketHandler.OnTerminateAsync(global::SlackKit.WebSockets.TerminateReason reason)
         {
             return new(this.Terminated(reason));
@@ -90,7 +90,7 @@ namespace Samples.Async
     partial class ValueTaskLifecycleBot : global::SlackKit.WebSockets.IWebSocketHandler
     {
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::SlackKit.WebSockets.InitResult global::SlackKit.WebSockets.IWebSocketHandler.OnInit()
         {
             // No [OnInit]: connect now, and reconnect after every disconnect (contract row 1).
@@ -98,7 +98,7 @@ namespace Samples.Async
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnConnectAsync(global::System.Threading.CancellationToken cancellationToken)
         {
             // `return default;` is HandlerResult.Ok, completed.
@@ -106,7 +106,7 @@ namespace Samples.Async
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnFrameAsync(global::SlackKit.WebSockets.WebSocketFrame frame, global::System.Threading.CancellationToken cancellationToken)
         {
             // `return default;` is HandlerResult.Ok, completed.
@@ -115,7 +115,7 @@ namespace Samples.Async
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnInfoAsync(object message, global::System.Threading.CancellationToken cancellationToken)
         {
             // `return default;` is HandlerResult.Ok, completed.
@@ -124,14 +124,14 @@ namespace Samples.Async
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.DisconnectResult> global::SlackKit.WebSockets.IWebSocketHandler.OnDisconnectAsync(global::SlackKit.WebSockets.DisconnectReason reason, global::System.Threading.CancellationToken cancellationToken)
         {
             return this.Disconnected();
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask global::SlackKit.WebSockets.IWebSocketHandler.OnTerminateAsync(global::SlackKit.WebSockets.TerminateReason reason)
         {
             return this.Terminated();

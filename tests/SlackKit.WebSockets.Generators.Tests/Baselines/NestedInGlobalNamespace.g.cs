@@ -10,7 +10,7 @@ partial class Outer
         partial class Inner : global::SlackKit.WebSockets.IWebSocketHandler
         {
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
             global::SlackKit.WebSockets.InitResult global::SlackKit.WebSockets.IWebSocketHandler.OnInit()
             {
                 // No [OnInit]: connect now, and reconnect after every disconnect (contract row 1).
@@ -18,7 +18,7 @@ partial class Outer
             }
 
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
             global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnConnectAsync(global::System.Threading.CancellationToken cancellationToken)
             {
                 // `return default;` is HandlerResult.Ok, completed.
@@ -26,7 +26,7 @@ partial class Outer
             }
 
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
             global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnFrameAsync(global::SlackKit.WebSockets.WebSocketFrame frame, global::System.Threading.CancellationToken cancellationToken)
             {
                 // `return default;` is HandlerResult.Ok, completed.
@@ -41,7 +41,7 @@ partial class Outer
             }
 
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
             global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnInfoAsync(object message, global::System.Threading.CancellationToken cancellationToken)
             {
                 // `return default;` is HandlerResult.Ok, completed.
@@ -50,7 +50,7 @@ partial class Outer
             }
 
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
             global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.DisconnectResult> global::SlackKit.WebSockets.IWebSocketHandler.OnDisconnectAsync(global::SlackKit.WebSockets.DisconnectReason reason, global::System.Threading.CancellationToken cancellationToken)
             {
                 // No [OnDisconnect]: the client does what the InitResult decides (contract row 1).
@@ -58,7 +58,7 @@ partial class Outer
             }
 
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
             global::System.Threading.Tasks.ValueTask global::SlackKit.WebSockets.IWebSocketHandler.OnTerminateAsync(global::SlackKit.WebSockets.TerminateReason reason)
             {
                 return global::System.Threading.Tasks.ValueTask.CompletedTask;

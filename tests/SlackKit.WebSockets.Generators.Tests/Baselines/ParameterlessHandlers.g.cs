@@ -8,7 +8,7 @@ namespace Samples
     partial class Quiet : global::SlackKit.WebSockets.IWebSocketHandler
     {
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::SlackKit.WebSockets.InitResult global::SlackKit.WebSockets.IWebSocketHandler.OnInit()
         {
             // No [OnInit]: connect now, and reconnect after every disconnect (contract row 1).
@@ -16,7 +16,7 @@ namespace Samples
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnConnectAsync(global::System.Threading.CancellationToken cancellationToken)
         {
             // `return default;` is HandlerResult.Ok, completed.
@@ -24,7 +24,7 @@ namespace Samples
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnFrameAsync(global::SlackKit.WebSockets.WebSocketFrame frame, global::System.Threading.CancellationToken cancellationToken)
         {
             // `return default;` is HandlerResult.Ok, completed.
@@ -42,7 +42,7 @@ namespace Samples
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnInfoAsync(object message, global::System.Threading.CancellationToken cancellationToken)
         {
             // `return default;` is HandlerResult.Ok, completed.
@@ -51,14 +51,14 @@ namespace Samples
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.DisconnectResult> global::SlackKit.WebSockets.IWebSocketHandler.OnDisconnectAsync(global::SlackKit.WebSockets.DisconnectReason reason, global::System.Threading.CancellationToken cancellationToken)
         {
             return new(this.Lost());
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask global::SlackKit.WebSockets.IWebSocketHandler.OnTerminateAsync(global::SlackKit.WebSockets.TerminateReason reason)
         {
             return global::System.Threading.Tasks.ValueTask.CompletedTask;

@@ -8,7 +8,7 @@ namespace Samples.Sync
     partial class SyncBot : global::SlackKit.WebSockets.IWebSocketHandler
     {
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::SlackKit.WebSockets.InitResult global::SlackKit.WebSockets.IWebSocketHandler.OnInit()
         {
             this.Init();
@@ -16,14 +16,14 @@ namespace Samples.Sync
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnConnectAsync(global::System.Threading.CancellationToken cancellationToken)
         {
             return new(global::SlackKit.WebSockets.HandlerResult.FromReply(this.Connected(cancellationToken)));
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnFrameAsync(global::SlackKit.WebSockets.WebSocketFrame frame, global::System.Threading.CancellationToken cancellationToken)
         {
             // `return default;` is HandlerResult.Ok, completed.
@@ -47,7 +47,7 @@ namespace Samples.Sync
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.HandlerResult> global::SlackKit.WebSockets.IWebSocketHandler.OnInfoAsync(object message, global::System.Threading.CancellationToken cancellationToken)
         {
             // `return default;` is HandlerResult.Ok, completed.
@@ -62,14 +62,14 @@ namespace Samples.Sync
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask<global::SlackKit.WebSockets.DisconnectResult> global::SlackKit.WebSockets.IWebSocketHandler.OnDisconnectAsync(global::SlackKit.WebSockets.DisconnectReason reason, global::System.Threading.CancellationToken cancellationToken)
         {
             return new(this.Disconnected(cancellationToken));
         }
 
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("SlackKit.WebSockets.Generators", "{version}")]
         global::System.Threading.Tasks.ValueTask global::SlackKit.WebSockets.IWebSocketHandler.OnTerminateAsync(global::SlackKit.WebSockets.TerminateReason reason)
         {
             this.Terminated();

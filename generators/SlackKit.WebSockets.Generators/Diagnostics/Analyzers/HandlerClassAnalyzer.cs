@@ -51,24 +51,13 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
             }
         }
 
-        /// <summary>Reports SKWS008 for a static or generic handler class; true when the class can be implemented.</summary>
+        /// <summary>Reports SKWS008 for a handler class of a shape the generator never implements; true when it can be implemented.</summary>
         private static bool IsImplementable(SymbolAnalysisContext context, INamedTypeSymbol type)
         {
-            if (type.IsStatic)
+            if (HandlerClassRules.ShapeProblem(type) is { } why)
             {
-                Report(context, type, "a static class has no instance to handle frames; make it an instance class");
+                Report(context, type, why);
                 return false;
-            }
-
-            for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
-            {
-                if (t.IsGenericType)
-                {
-                    Report(context, type, t.Equals(type, SymbolEqualityComparer.Default)
-                        ? "a generic class is not supported; derive a non-generic handler class from it"
-                        : $"it is nested in the generic type '{t.Name}'; move it out");
-                    return false;
-                }
             }
 
             return true;

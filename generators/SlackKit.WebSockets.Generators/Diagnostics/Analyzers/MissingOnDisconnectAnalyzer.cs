@@ -31,7 +31,7 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
         private static void OnClassStart(SymbolStartAnalysisContext context)
         {
             var type = (INamedTypeSymbol)context.Symbol;
-            if (!HandlerSymbols.IsHandlerClass(type) || type.IsStatic || type.IsGenericType)
+            if (!HandlerSymbols.IsHandlerClass(type) || HandlerClassRules.ShapeProblem(type) is not null)
             {
                 return;
             }
