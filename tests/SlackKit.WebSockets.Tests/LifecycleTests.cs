@@ -39,6 +39,20 @@ public class LifecycleTests
         Assert.Contains("ws://", error.Message);
     }
 
+    [Theory]
+    [InlineData("ftp://user:pa55word@127.0.0.1/x?token=T0KEN#SECRET")]
+    [InlineData("http://user:pa55word@127.0.0.1/ws?token=T0KEN#SECRET")]
+    public void Issue14_10_a_refused_URL_is_named_without_its_user_info_query_or_fragment(string url)
+    {
+        var error = Assert.Throws<ArgumentException>(() => WebSocketClient.Start(url, new RecordingHandler(new Recorder())));
+
+        Assert.Contains("127.0.0.1/", error.Message);
+        foreach (string secret in new[] { "user", "pa55word", "T0KEN", "token", "SECRET" })
+        {
+            Assert.DoesNotContain(secret, error.Message);
+        }
+    }
+
     [Fact]
     public void Start_refuses_an_option_out_of_range_and_names_it()
     {

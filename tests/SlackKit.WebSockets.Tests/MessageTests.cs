@@ -143,6 +143,50 @@ public partial class MessageTests
         Assert.Equal(WebSocketClientState.Connected, client.State);
     }
 
+    [Fact]
+    public async Task Issue14_9_Post_returns_false_once_PostQueueCapacity_messages_wait_and_takes_them_again_when_the_handler_catches_up()
+    {
+        var recorder = new Recorder();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Nothing listens on port 1: the client stays disconnected, its mailbox free for posts.
+        WebSocketClient client = WebSocketClient.Start("ws://127.0.0.1:1/ws", new SlowInfo(recorder, gate.Task), new WebSocketClientOptions { PostQueueCapacity = 4 });
+        await recorder.WaitForAsync("disconnect");
+
+        Assert.True(client.Post(0));
+        await recorder.WaitForAsync("info:0"); // taken: the handler is busy with it
+        for (int n = 1; n <= 4; n++)
+        {
+            Assert.True(client.Post(n));
+        }
+
+        Assert.False(client.Post(5)); // four wait: the fifth is refused, not queued
+        gate.SetResult();
+        await recorder.WaitForAsync("info:4");
+        Assert.True(client.Post(6));
+        await recorder.WaitForAsync("info:6");
+        await client.StopAsync();
+
+        Assert.Equal(["info:0", "info:1", "info:2", "info:3", "info:4", "info:6"], recorder.Events.Where(e => e.StartsWith("info:", StringComparison.Ordinal)));
+    }
+
+    [WebSocketHandler]
+    private sealed partial class SlowInfo(Recorder recorder, Task gate)
+    {
+        [OnInfo]
+        async Task Info(int n)
+        {
+            recorder.Add("info:" + n);
+            await gate;
+        }
+
+        [OnDisconnect]
+        DisconnectResult Lost()
+        {
+            recorder.Add("disconnect");
+            return DisconnectResult.Ok;
+        }
+    }
+
     /// <summary>Records every callback and how many ran at once; each yields mid-way to give an overlap its chance.</summary>
     [WebSocketHandler]
     private sealed partial class ConcurrencyProbe

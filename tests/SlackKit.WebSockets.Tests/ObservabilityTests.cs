@@ -119,4 +119,58 @@ public class ObservabilityTests
         Assert.Equal(1, totals.GetValueOrDefault("slackkit.websockets.reconnects"));
         Assert.Equal(0, totals.GetValueOrDefault("slackkit.websockets.connections"));
     }
+
+    [Fact]
+    public async Task Issue14_10_a_peers_close_reason_with_line_breaks_is_logged_escaped_on_one_line()
+    {
+        var logs = new CapturingLogger();
+        var recorder = new Recorder();
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            await connection.AcceptAsync(RawConnection.Close(1000, "bye\r\nINFO forged entry"));
+            await connection.ReadUntilCloseAsync();
+        });
+
+        WebSocketClient client = WebSocketClient.Start(peer.Url, new RecordingHandler(recorder), new WebSocketClientOptions { LoggerFactory = logs.Factory() });
+        await client.Completion.WaitAsync(Recorder.Timeout);
+
+        var entry = Assert.Single(logs.Entries, e => e.Id.Id == 3);
+        Assert.Contains("bye\\r\\nINFO forged entry", entry.Message);
+        Assert.DoesNotContain('\r', entry.Message);
+        Assert.DoesNotContain('\n', entry.Message);
+    }
+
+    [Fact]
+    public async Task Issue14_10_a_certificate_validation_callback_set_in_ConfigureHandler_is_warned_about_once_per_client()
+    {
+        var logs = new CapturingLogger();
+        var recorder = new Recorder();
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            await connection.AcceptAsync(RawConnection.Close(1001, "again"));
+            await connection.ReadUntilCloseAsync();
+        });
+        int disconnects = 0;
+        var handler = new RecordingHandler(recorder) { Decide = _ => ++disconnects < 3 ? DisconnectResult.ReconnectAfter(TimeSpan.Zero) : DisconnectResult.Close("done") };
+        var options = new WebSocketClientOptions
+        {
+            LoggerFactory = logs.Factory(),
+            ConfigureHandler = h => h.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        };
+
+        WebSocketClient client = WebSocketClient.Start(peer.Url, handler, options);
+        await client.Completion.WaitAsync(Recorder.Timeout);
+
+        Assert.Equal(3, peer.Attempts);
+        var warning = Assert.Single(logs.Entries, e => e.Id.Id == 12);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("ConfigureHandler", warning.Message);
+
+        // Without a callback of its own, a client says nothing of certificates.
+        var quiet = new CapturingLogger();
+        disconnects = 2;
+        WebSocketClient plain = WebSocketClient.Start(peer.Url, handler, new WebSocketClientOptions { LoggerFactory = quiet.Factory() });
+        await plain.Completion.WaitAsync(Recorder.Timeout);
+        Assert.DoesNotContain(quiet.Entries, e => e.Id.Id == 12);
+    }
 }

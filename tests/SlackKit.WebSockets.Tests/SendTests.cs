@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Text;
 using SlackKit.WebSockets.Tests.Infrastructure;
 
 namespace SlackKit.WebSockets.Tests;
@@ -201,5 +202,36 @@ public class SendTests
         Assert.True(client.Cast(WebSocketFrame.Text("still up")));
         await recorder.WaitForAsync("text:still up");
         Assert.Equal(WebSocketClientState.Connected, client.State);
+    }
+
+    [Fact]
+    public async Task Issue14_9_a_text_frame_made_from_bytes_keeps_a_copy_so_changing_them_afterwards_sends_nothing_invalid()
+    {
+        var recorder = new Recorder();
+        await using KestrelServer server = await KestrelServer.StartEchoAsync();
+        await using WebSocketClient client = WebSocketClient.Start(server.Url, new RecordingHandler(recorder));
+        await recorder.WaitForAsync("connect");
+
+        byte[] utf8 = "héllo"u8.ToArray();
+        WebSocketFrame frame = WebSocketFrame.Text(utf8);
+        utf8.AsSpan().Fill(0xFF); // not UTF-8: sent as is, the peer would close with 1007
+        Assert.True(client.Cast(frame));
+
+        await recorder.WaitForAsync("text:héllo");
+        Assert.Equal(WebSocketClientState.Connected, client.State);
+    }
+
+    [Theory]
+    [InlineData(new[] { 'a', '\uD800', 'b' }, 1)]   // a high surrogate alone
+    [InlineData(new[] { 'a', 'b', '\uDC00' }, 2)]   // a low surrogate alone
+    [InlineData(new[] { '\uDC00', '\uD800' }, 0)]  // a pair the wrong way round
+    public void Issue14_9_a_lone_surrogate_is_refused_at_the_call_rather_than_sent_as_U_FFFD(char[] chars, int index)
+    {
+        // Chars, not a string: a string attribute argument is stored as UTF-8, which has no lone surrogates.
+        var text = new string(chars);
+        var error = Assert.Throws<ArgumentException>(() => WebSocketFrame.Text(text));
+
+        Assert.Contains($"at index {index}", error.Message);
+        Assert.Equal("😀", Encoding.UTF8.GetString(WebSocketFrame.Text("😀").Payload.Span)); // a real pair is fine
     }
 }

@@ -61,8 +61,9 @@ internal sealed class RawPeer : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (_stop.IsCancellationRequested && ex is OperationCanceledException or InvalidOperationException or SocketException or ObjectDisposedException)
         {
+            // Stopped: between two accepts the stopped listener says "not listening" rather than cancelled.
         }
     }
 
@@ -132,6 +133,33 @@ internal sealed class RawConnection(TcpClient client) : IDisposable
         await ReadRequestAsync();
         string extra = string.Concat(headers.Select(h => $"{h.Name}: {h.Value}\r\n"));
         await _stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {reason}\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n"));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> in pieces of the given sizes, each its own write with Nagle off, yielding
+    /// between them, so that the client's reads see them cut as TCP may cut them.
+    /// </summary>
+    public async Task SendInPiecesAsync(byte[] bytes, IEnumerable<int> sizes)
+    {
+        client.NoDelay = true;
+        int offset = 0;
+        foreach (int size in sizes)
+        {
+            int take = Math.Min(size, bytes.Length - offset);
+            if (take <= 0)
+            {
+                break;
+            }
+
+            await _stream.WriteAsync(bytes.AsMemory(offset, take));
+            offset += take;
+            await Task.Yield();
+        }
+
+        if (offset < bytes.Length)
+        {
+            await _stream.WriteAsync(bytes.AsMemory(offset));
+        }
     }
 
     public Task SendAsync(params byte[][] frames) => _stream.WriteAsync(frames.SelectMany(b => b).ToArray()).AsTask();
