@@ -4,15 +4,46 @@ using Websocket.Client;
 
 namespace SlackKit.WebSockets.Benchmarks;
 
-/// <summary>The three workloads: what one message is.</summary>
-internal sealed record Workload(string Name, WebSocketMessageType Type, int Size)
+/// <summary>How a workload drives the client.</summary>
+internal enum Shape
+{
+    /// <summary>A sender thread keeps <see cref="Workload.InFlight"/> messages in flight; each echo lets one more go.</summary>
+    Window,
+
+    /// <summary>One message at a time: send, wait for its echo (latency percentiles reported).</summary>
+    RequestResponse,
+
+    /// <summary>Each message's send is awaited before the next; echoes are received concurrently.</summary>
+    AwaitedSend,
+
+    /// <summary>The server pushes N messages; the client only receives (a bot receiving events).</summary>
+    FanIn,
+}
+
+/// <summary>A workload: what one message is, and how it is sent.</summary>
+internal sealed record Workload(string Name, WebSocketMessageType Type, int Size, Shape Shape = Shape.Window, int InFlight = 64)
 {
     public static readonly Workload[] All =
     [
-        new("text 64 B", WebSocketMessageType.Text, 64),
-        new("text 16 KiB", WebSocketMessageType.Text, 16 * 1024),
-        new("binary 64 B", WebSocketMessageType.Binary, 64),
+        new("fan-in, text 64 B", WebSocketMessageType.Text, 64, Shape.FanIn),
+        new("awaited send, text 64 B", WebSocketMessageType.Text, 64, Shape.AwaitedSend),
+        new("request-response, text 64 B", WebSocketMessageType.Text, 64, Shape.RequestResponse, InFlight: 1),
+        new("binary 1 MiB, 4 in flight", WebSocketMessageType.Binary, 1024 * 1024, Shape.Window, InFlight: 4),
+        new("text 64 B, 64 in flight", WebSocketMessageType.Text, 64),
+        new("text 16 KiB, 64 in flight", WebSocketMessageType.Text, 16 * 1024),
+        new("binary 64 B, 64 in flight", WebSocketMessageType.Binary, 64),
     ];
+
+    /// <summary>Messages per measured round.</summary>
+    public int Count(bool quick) => quick ? (Size > 100_000 ? 20 : 500) : Shape switch
+    {
+        Shape.FanIn => 1_000_000,
+        Shape.AwaitedSend => 50_000,
+        Shape.RequestResponse => 10_000,
+        _ when Size > 100_000 => 400,
+        _ when Size > 1024 => 20_000,
+        _ => 100_000,
+    };
 
     /// <summary>The message's bytes, built once: ASCII for text, so a string of it has Size chars.</summary>
     public byte[] Payload() => Type == WebSocketMessageType.Text
@@ -29,6 +60,12 @@ internal interface IContender : IAsyncDisposable
 
     /// <summary>Sends one message; may block while the client pushes back.</summary>
     void Send();
+
+    /// <summary>Sends one message and completes once the client says it is sent (for ours: written to the socket).</summary>
+    Task SendAwaitedAsync();
+
+    /// <summary>Asks the server to push <paramref name="count"/> text messages of <paramref name="size"/> bytes.</summary>
+    void RequestPush(int count, int size);
 }
 
 /// <summary>1. A raw ClientWebSocket loop written as well as it can be: one reused buffer, Memory-based calls, one string per text message.</summary>
@@ -60,6 +97,12 @@ internal sealed class RawLoop : IContender
             sent.AsTask().GetAwaiter().GetResult();
         }
     }
+
+    public async Task SendAwaitedAsync() =>
+        await _socket.SendAsync(_payload.AsMemory(), _type, endOfMessage: true, CancellationToken.None);
+
+    public void RequestPush(int count, int size) =>
+        _socket.SendAsync(Encoding.ASCII.GetBytes($"PUSH {count} {size}"), WebSocketMessageType.Text, true, CancellationToken.None).GetAwaiter().GetResult();
 
     private async Task ReceiveAsync(Workload workload, Action onEcho)
     {
@@ -110,6 +153,7 @@ internal sealed class WebsocketClientContender : IContender
     private IDisposable? _subscription;
     private byte[] _payload = [];
     private bool _text;
+    private string? _textPayload;
 
     public string Name => "Websocket.Client";
 
@@ -129,6 +173,7 @@ internal sealed class WebsocketClientContender : IContender
         });
         _payload = workload.Payload();
         _text = workload.Type == WebSocketMessageType.Text;
+        _textPayload = _text ? Encoding.UTF8.GetString(_payload) : null;
         await _client.Start();
     }
 
@@ -136,6 +181,10 @@ internal sealed class WebsocketClientContender : IContender
     {
         _ = _text ? _client!.SendAsText(_payload) : _client!.Send(_payload);
     }
+
+    public Task SendAwaitedAsync() => _text ? _client!.SendInstant(_textPayload!) : _client!.SendInstant(_payload);
+
+    public void RequestPush(int count, int size) => _client!.Send($"PUSH {count} {size}");
 
     public async ValueTask DisposeAsync()
     {
@@ -173,6 +222,10 @@ internal sealed class HandlerContender(bool memoryHandler) : IContender
             Thread.Yield(); // the send queue is full: the client pushes back
         }
     }
+
+    public Task SendAwaitedAsync() => _client!.SendAsync(_frame);
+
+    public void RequestPush(int count, int size) => _client!.Cast(WebSocketFrame.Text($"PUSH {count} {size}"));
 
     public async ValueTask DisposeAsync()
     {

@@ -11,7 +11,9 @@ namespace SlackKit.WebSockets.Benchmarks;
 /// after the handshake it reads whatever has arrived (many frames at once when the client pipelines), unmasks each
 /// whole frame into one outgoing buffer, and writes that back in one call. It speaks only what the harness needs:
 /// data frames are echoed as they came (opcode and FIN kept), a ping is answered with a pong, a close is echoed and
-/// ends the connection. Runs in the harness's child process, like the Kestrel server.
+/// ends the connection. A text message <c>PUSH count size</c> is not echoed: the server answers it with
+/// <c>count</c> text messages of <c>size</c> bytes, written as fast as the socket takes them (the fan-in workload: a
+/// bot that only receives). Runs in the harness's child process, like the Kestrel server.
 /// </summary>
 internal static class FastEchoServer
 {
@@ -56,11 +58,17 @@ internal static class FastEchoServer
                 int consumed = 0;
                 int written = 0;
                 bool closed = false;
+                int pushCount = 0, pushSize = 0;
                 while (TryReadFrame(input.AsSpan(consumed, buffered - consumed), out int frameLength, out byte first, out int headerLength, out int payloadLength))
                 {
                     int opcode = first & 0x0F;
                     Span<byte> payload = input.AsSpan(consumed + headerLength, payloadLength);
-                    if (opcode != 0xA)
+                    if (opcode == 0x1 && payload.StartsWith("PUSH "u8))
+                    {
+                        string[] words = Encoding.ASCII.GetString(payload).Split(' ');
+                        (pushCount, pushSize) = (int.Parse(words[1]), int.Parse(words[2]));
+                    }
+                    else if (opcode != 0xA)
                     {
                         byte reply = opcode == 0x9 ? (byte)0x8A : first; // a ping is answered with a pong
                         EnsureRoom(ref output, written, payloadLength + 10);
@@ -78,6 +86,11 @@ internal static class FastEchoServer
                 if (written > 0)
                 {
                     await stream.WriteAsync(output.AsMemory(0, written));
+                }
+
+                if (pushCount > 0)
+                {
+                    await PushAsync(stream, pushCount, pushSize);
                 }
 
                 if (closed)
@@ -105,6 +118,25 @@ internal static class FastEchoServer
         catch (IOException)
         {
             // The client went away.
+        }
+    }
+
+    /// <summary>Writes <paramref name="count"/> text messages of <paramref name="size"/> bytes, as many as fit in 64 KiB per write.</summary>
+    private static async Task PushAsync(NetworkStream stream, int count, int size)
+    {
+        byte[] frame = new byte[size + 10];
+        int frameLength = WriteFrame(frame, 0x81, Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789abcdef", (size / 16) + 1))[..size]));
+        int perWrite = Math.Max(1, (64 * 1024) / frameLength);
+        byte[] batch = new byte[perWrite * frameLength];
+        for (int i = 0; i < perWrite; i++)
+        {
+            frame.AsSpan(0, frameLength).CopyTo(batch.AsSpan(i * frameLength));
+        }
+
+        for (int sent = 0; sent < count; sent += perWrite)
+        {
+            int frames = Math.Min(perWrite, count - sent);
+            await stream.WriteAsync(batch.AsMemory(0, frames * frameLength));
         }
     }
 

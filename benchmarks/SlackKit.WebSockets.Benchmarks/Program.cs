@@ -8,6 +8,7 @@ using SlackKit.WebSockets.Benchmarks;
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --idle     idle connections alone
 //                                                                           (add --hold to pause for a heap snapshot)
 // dotnet run -c Release --project benchmarks/SlackKit.WebSockets.Benchmarks -- --dispatch the dispatch micro-benchmark
+//                                                                           (--only TEXT: the workloads whose name holds TEXT)
 if (args.Contains("--server"))
 {
     return await EchoServer.RunAsync();
@@ -30,7 +31,7 @@ if (args.Contains("--allocations"))
     // Steady state only: each workload warms up before the sampler counts.
     (Process echo, Uri echoUrl) = await EchoServer.StartChildAsync(fast: !args.Contains("--kestrel"));
     using var sampler = new AllocationSampler();
-    foreach (Workload workload in Workload.All)
+    foreach (Workload workload in Workload.All.Where(w => w.Shape == Shape.Window && w.Size <= 16 * 1024))
     {
         await EchoHarness.SampleAsync(echoUrl, workload, memoryHandler: args.Contains("--memory"), 200_000, sampler);
     }
@@ -58,7 +59,8 @@ try
 {
     if (!idleOnly)
     {
-        IReadOnlyList<EchoHarness.Result> results = await EchoHarness.RunAsync(url, quick, Console.Out);
+        string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+        IReadOnlyList<EchoHarness.Result> results = await EchoHarness.RunAsync(url, quick, kestrel, Console.Out, only);
         Console.WriteLine();
         EchoHarness.Print(results, Console.Out);
         Console.WriteLine();
