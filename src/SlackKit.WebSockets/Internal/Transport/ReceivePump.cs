@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using SlackKit.WebSockets.Internal.Protocol;
 
@@ -180,7 +179,6 @@ internal sealed class ReceivePump : IReceiveLease
     }
 
     /// <summary>Everything the buffer holds that can be read; null to read on.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<PumpEnd?> ReadFramesAsync()
     {
         while (true)
@@ -234,7 +232,6 @@ internal sealed class ReceivePump : IReceiveLease
     }
 
     /// <summary>A piece of a data message: the whole of it (handed on from the read buffer), or a part to put together.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask OnDataAsync(int payloadStart, int payloadLength)
     {
         if (_reader.IsMessageStart && _reader.IsMessageEnd)
@@ -254,7 +251,6 @@ internal sealed class ReceivePump : IReceiveLease
     /// The rest of a frame too large for the read buffer, read straight into the message buffer (one copy less), as
     /// it arrives: the reader still sees every byte (UTF-8, fail fast).
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadFrameDirectlyAsync()
     {
         GiveBackBuffer(); // the message buffer takes its place while the frame lasts
@@ -304,7 +300,6 @@ internal sealed class ReceivePump : IReceiveLease
     }
 
     /// <summary>Hands a whole data message on once the receive queue has room (the loop stops reading meanwhile).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask DeliverAsync(byte[] buffer, int length)
     {
         _liveness.OnMessageEnded();
@@ -346,7 +341,6 @@ internal sealed class ReceivePump : IReceiveLease
     }
 
     /// <summary>Contract row 4: a ping is answered with a pong carrying its payload, as soon as it is read.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AnswerPingAsync(int payloadStart, int payloadLength)
     {
         while (_queue.TryAddControl(Opcode.Pong, _buffer.AsSpan(payloadStart, payloadLength)) == ControlAdd.Full)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text;
 using SlackKit.WebSockets.Internal.Protocol;
@@ -60,8 +59,7 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
     }
 
     /// <summary>Writes everything queued now (and whatever is added while it writes), then returns.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WriteBurstAsync(byte[] batch)
+    private async Task WriteBurstAsync(byte[] batch)
     {
         int length = 0;
         while (true)
@@ -141,7 +139,6 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
     }
 
     /// <summary>Writes the first <paramref name="length"/> bytes of the batch; then its <c>SendAsync</c> callers are done. Returns 0.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> FlushAsync(byte[] batch, int length)
     {
         if (length > 0 && _failure is null)
@@ -179,8 +176,7 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
     }
 
     /// <summary>A frame over <see cref="MaxBatchedFrame"/>: its header and payload, masked a batch at a time.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WriteLargeAsync(Outgoing item, int payloadLength, byte[] batch)
+    private async Task WriteLargeAsync(Outgoing item, int payloadLength, byte[] batch)
     {
         WebSocketFrame frame = item.Frame;
         byte[]? encoded = null;
@@ -227,7 +223,6 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
     {
         liveness.OnWriteBegan();
