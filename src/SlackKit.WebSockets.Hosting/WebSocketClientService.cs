@@ -102,7 +102,7 @@ public sealed partial class WebSocketClientService<THandler> : IHostedService
                 }
 
                 LogRestarting(_logger, OptionsName, _options.RestartDelay, _client?.Completion.Result.Exception);
-                await Task.Delay(_options.RestartDelay, stopping).ConfigureAwait(false);
+                await Task.Delay(_options.RestartDelay, _options.Client.TimeProvider, stopping).ConfigureAwait(false); // the client's clock: tests run it fake
                 Interlocked.Increment(ref _restarts);
                 try
                 {
