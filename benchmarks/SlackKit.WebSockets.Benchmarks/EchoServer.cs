@@ -35,6 +35,11 @@ internal static class EchoServer
                 int length = 0;
                 do
                 {
+                    if (length == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2); // a message larger than the buffer (the 1 MiB workload)
+                    }
+
                     result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
                     length += result.Count;
                 }
