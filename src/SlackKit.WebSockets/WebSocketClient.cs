@@ -29,6 +29,12 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private Backoff _backoff; // the mailbox's alone
     private readonly ILogger _logger;
     private readonly SingleReaderQueue<Mail> _mailbox = new();
+
+    // Who runs callbacks now: the mailbox loop while it handles a mail, or the receive loop while it runs a frame's
+    // handler itself (inline: only when the mailbox is empty, so nothing before the frame is still to be handled). It
+    // is taken before looking at the mailbox and given back after the callback (or its task) is done, so callbacks
+    // still run one at a time, in order. Once the client terminates, the mailbox loop keeps it.
+    private readonly SemaphoreSlim _callbacks = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private Task<TerminateReason> _run = null!; // the mailbox loop: set by Start, and it is Completion
     private volatile Connection? _connection;
@@ -242,11 +248,28 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         {
             while (end is null && await _mailbox.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (end is null && _mailbox.TryRead(out Mail mail))
+                while (end is null)
                 {
-                    end = _stopping.IsCancellationRequested && mail.Kind != MailKind.Frame
-                        ? await StopConnectionAsync().ConfigureAwait(false)
-                        : await HandleAsync(mail).ConfigureAwait(false);
+                    if (!_callbacks.Wait(0))
+                    {
+                        await _callbacks.WaitAsync().ConfigureAwait(false); // a frame's handler runs inline
+                    }
+
+                    try
+                    {
+                        if (!_mailbox.TryRead(out Mail mail))
+                        {
+                            break;
+                        }
+
+                        end = _stopping.IsCancellationRequested && mail.Kind != MailKind.Frame
+                            ? await StopConnectionAsync().ConfigureAwait(false)
+                            : await HandleAsync(mail).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _callbacks.Release();
+                    }
                 }
             }
         }
@@ -260,6 +283,8 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             end = await StopConnectionAsync().ConfigureAwait(false);
         }
 
+        // From here on no frame's handler runs inline: [OnTerminate] is the last callback.
+        await _callbacks.WaitAsync().ConfigureAwait(false);
         return await TerminateAsync(end ?? TerminateReason.Stopped).ConfigureAwait(false);
     }
 
@@ -666,9 +691,87 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
 
     void IConnectionOwner.OnReceived(Connection connection, Received message)
     {
+        if (TryHandleInline(connection, message))
+        {
+            return;
+        }
+
         if (!_mailbox.TryWrite(Mail.Frame(connection, message)))
         {
             message.Release(); // terminated: nobody will read it
+        }
+    }
+
+    /// <summary>
+    /// Runs the frame's handler here, on the receive loop, when no callback runs and no mail waits: what the mailbox
+    /// would do, without a hand-off to another thread. A handler that completes synchronously is done before the loop
+    /// reads on; one that does not finishes on its own, holding the callbacks until it is done (frames that come
+    /// meanwhile wait in the mailbox). The receive loop's flow already says it runs in this client (a handler's
+    /// <see cref="StopAsync"/> does not wait for itself).
+    /// </summary>
+    private bool TryHandleInline(Connection connection, Received message)
+    {
+        if (!_mailbox.IsEmpty || _stopping.IsCancellationRequested || !_callbacks.Wait(0))
+        {
+            return false;
+        }
+
+        if (!_mailbox.IsEmpty)
+        {
+            _callbacks.Release(); // a mail came first: it goes first
+            return false;
+        }
+
+        ValueTask handled;
+        try
+        {
+            handled = DeliverFrameAsync(connection, message);
+        }
+        catch
+        {
+            _callbacks.Release(); // a stop cancelled the handler: the mailbox stops the client
+            return true;
+        }
+
+        if (handled.IsCompleted)
+        {
+            ReleaseAfter(handled);
+            return true;
+        }
+
+        _ = FinishInlineAsync(handled);
+        return true;
+    }
+
+    private async Task FinishInlineAsync(ValueTask handled)
+    {
+        try
+        {
+            await handled.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A stop cancelled the handler: the mailbox stops the client.
+        }
+        finally
+        {
+            _callbacks.Release();
+        }
+    }
+
+    private void ReleaseAfter(ValueTask handled)
+    {
+        try
+        {
+            handled.GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // A stop cancelled the handler: the mailbox stops the client.
+        }
+        finally
+        {
+            _callbacks.Release();
         }
     }
 

@@ -45,6 +45,13 @@ internal sealed class SingleReaderQueue<T> : AsyncSignal
         return true;
     }
 
+    /// <summary>
+    /// Whether nothing waits now. Read without the lock: a writer on another thread may be adding at this moment (and
+    /// the answer is then either), but what this thread added itself, or what the reader took before this thread
+    /// last synchronized with it, is seen.
+    /// </summary>
+    public bool IsEmpty => Volatile.Read(ref _count) == 0;
+
     public bool TryRead(out T item) => TryRead(out item, out _);
 
     /// <summary>Takes the next item, if any; <paramref name="more"/> says whether others wait behind it.</summary>

@@ -205,6 +205,7 @@ internal sealed class Connection : IReceiveSink
         if (Interlocked.Exchange(ref _aborted, 1) == 0)
         {
             _stream.Dispose(); // a read or write under way fails; the loops end
+            _credits.Close(); // and a receive loop waiting for mailbox room (not on the stream) sees it at once
         }
     }
 
@@ -234,9 +235,26 @@ internal sealed class Connection : IReceiveSink
 
     // ---------------------------------------------------------------- what the receive loop hands on
 
-    void IReceiveSink.Deliver(Received message) => _owner.OnReceived(this, message);
+    void IReceiveSink.Deliver(Received message) => HandOn(message);
 
-    void IReceiveSink.DeliverClose(Received close) => _owner.OnReceived(this, close);
+    void IReceiveSink.DeliverClose(Received close) => HandOn(close);
+
+    /// <summary>
+    /// Hands a message to the owner, which may run its handler right here on the receive loop (inline): while it
+    /// runs nothing is read, and that time is the client's own, not the peer's silence (contract row 9).
+    /// </summary>
+    private void HandOn(Received message)
+    {
+        _liveness.OnStallBegan();
+        try
+        {
+            _owner.OnReceived(this, message);
+        }
+        finally
+        {
+            _liveness.OnStallEnded();
+        }
+    }
 
     void IReceiveSink.OnViolation(ProtocolViolation violation)
     {
