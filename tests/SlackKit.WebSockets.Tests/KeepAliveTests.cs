@@ -6,7 +6,7 @@ namespace SlackKit.WebSockets.Tests;
 /// Contract row 9 on a fake clock: a peer that goes silent, a handler that is slower than the timeout, and a peer
 /// that talks but has stopped reading (issue 14, point 3: connected but deaf).
 /// </summary>
-public class KeepAliveTests
+public partial class KeepAliveTests
 {
     [Fact]
     public async Task Row9_a_silent_peer_is_found_dead_at_KeepAlive_plus_KeepAliveTimeout()
@@ -99,6 +99,79 @@ public class KeepAliveTests
 
         Assert.Equal(WebSocketClientState.Connected, client.State);
         Assert.DoesNotContain(recorder.Events, e => e.StartsWith("disconnect:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Row9_a_synchronous_handler_run_inline_on_the_receive_loop_does_not_make_a_healthy_peer_look_dead()
+    {
+        var recorder = new Recorder();
+        var clock = new TestClock();
+        using var release = new ManualResetEventSlim();
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            // One message once the client is connected and idle, then every ping answered, as a healthy peer does.
+            await connection.AcceptAsync();
+            await connected.Task.WaitAsync(Recorder.Timeout);
+            await connection.SendAsync(RawConnection.Text("slow"));
+            while (await connection.ReadFrameAsync() is { } frame)
+            {
+                if (frame.Opcode == 0x9)
+                {
+                    await connection.SendAsync(RawConnection.Frame(0xA, frame.Payload));
+                }
+                else if (frame.Opcode == 0x8)
+                {
+                    await connection.SendAsync(RawConnection.Close(1000));
+                    connection.ShutdownSend();
+                }
+            }
+        });
+        var options = new WebSocketClientOptions { KeepAlive = TimeSpan.FromMilliseconds(100), KeepAliveTimeout = TimeSpan.FromMilliseconds(300), TimeProvider = clock };
+
+        WebSocketClient client = WebSocketClient.Start(peer.Url, new BlockingHandler(recorder, release), options);
+        await using IAsyncDisposable stopping = clock.Own(client);
+        await recorder.WaitForAsync("connect");
+        connected.SetResult();
+        await recorder.WaitForAsync("handling:slow");
+
+        // The handler blocks the receive loop it runs on (the mailbox was idle, so it runs inline) for ten keepalive
+        // intervals, over three timeouts: nothing is read meanwhile, and that is the client's time, not the peer's.
+        for (int step = 0; step < 10; step++)
+        {
+            await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(100), $"keepalive step {step}");
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(WebSocketClientState.Connected, client.State);
+        release.Set();
+        await recorder.WaitForAsync("handled:slow");
+        Assert.Equal(WebSocketClientState.Connected, client.State);
+        Assert.DoesNotContain(recorder.Events, e => e.StartsWith("disconnect:", StringComparison.Ordinal));
+    }
+
+    /// <summary>A handler that blocks its thread (what SKWS007 warns of) until the test lets it go.</summary>
+    [WebSocketHandler]
+    private sealed partial class BlockingHandler(Recorder recorder, ManualResetEventSlim release)
+    {
+        [OnConnect] void Connected() => recorder.Add("connect");
+
+        [OnText]
+        void Text(string text)
+        {
+            recorder.Add("handling:" + text);
+#pragma warning disable SKWS007 // the behaviour under test
+            release.Wait(Recorder.Timeout);
+#pragma warning restore SKWS007
+            recorder.Add("handled:" + text);
+        }
+
+        [OnDisconnect]
+        DisconnectResult Lost(DisconnectReason reason)
+        {
+            recorder.Add($"disconnect:{reason.Kind}");
+            return DisconnectResult.Close("test over");
+        }
     }
 
     [Fact]
