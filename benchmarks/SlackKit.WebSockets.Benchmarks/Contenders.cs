@@ -62,7 +62,7 @@ internal interface IContender : IAsyncDisposable
     void Send();
 
     /// <summary>Sends one message and completes once the client says it is sent (for ours: written to the socket).</summary>
-    Task SendAwaitedAsync();
+    ValueTask SendAwaitedAsync();
 
     /// <summary>Asks the server to push <paramref name="count"/> text messages of <paramref name="size"/> bytes.</summary>
     void RequestPush(int count, int size);
@@ -98,8 +98,8 @@ internal sealed class RawLoop : IContender
         }
     }
 
-    public async Task SendAwaitedAsync() =>
-        await _socket.SendAsync(_payload.AsMemory(), _type, endOfMessage: true, CancellationToken.None);
+    public ValueTask SendAwaitedAsync() =>
+        _socket.SendAsync(_payload.AsMemory(), _type, endOfMessage: true, CancellationToken.None);
 
     public void RequestPush(int count, int size) =>
         _socket.SendAsync(Encoding.ASCII.GetBytes($"PUSH {count} {size}"), WebSocketMessageType.Text, true, CancellationToken.None).GetAwaiter().GetResult();
@@ -182,7 +182,7 @@ internal sealed class WebsocketClientContender : IContender
         _ = _text ? _client!.SendAsText(_payload) : _client!.Send(_payload);
     }
 
-    public Task SendAwaitedAsync() => _text ? _client!.SendInstant(_textPayload!) : _client!.SendInstant(_payload);
+    public ValueTask SendAwaitedAsync() => new(_text ? _client!.SendInstant(_textPayload!) : _client!.SendInstant(_payload));
 
     public void RequestPush(int count, int size) => _client!.Send($"PUSH {count} {size}");
 
@@ -223,7 +223,7 @@ internal sealed class HandlerContender(bool memoryHandler) : IContender
         }
     }
 
-    public Task SendAwaitedAsync() => _client!.SendAsync(_frame);
+    public ValueTask SendAwaitedAsync() => _client!.SendAsync(_frame);
 
     public void RequestPush(int count, int size) => _client!.Cast(WebSocketFrame.Text($"PUSH {count} {size}"));
 

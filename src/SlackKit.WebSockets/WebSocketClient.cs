@@ -153,12 +153,13 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// <exception cref="ArgumentException"><paramref name="frame"/> is <c>default</c>.</exception>
     /// <exception cref="InvalidOperationException">The client is not connected, or the connection ended before the frame was written.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the frame may still be written.</exception>
-    public Task SendAsync(WebSocketFrame frame, CancellationToken cancellationToken = default)
+    /// <remarks>Allocates nothing when the send queue has room. Await the result once, as with any <see cref="ValueTask"/>.</remarks>
+    public ValueTask SendAsync(WebSocketFrame frame, CancellationToken cancellationToken = default)
     {
         frame.EnsureNotDefault(nameof(frame));
         return _connection is { } connection
             ? connection.SendAsync(frame, cancellationToken)
-            : Task.FromException(new InvalidOperationException($"The client is {State}; SendAsync needs a connection."));
+            : ValueTask.FromException(new InvalidOperationException($"The client is {State}; SendAsync needs a connection."));
     }
 
     /// <summary>

@@ -82,7 +82,7 @@ public class SendTests
         byte[] big = new byte[16 * 1024 * 1024];
 
         bool[] cast = [.. Enumerable.Range(0, 5).Select(_ => client.Cast(WebSocketFrame.Binary(big)))];
-        Task waiting = client.SendAsync(WebSocketFrame.Binary(big));
+        Task waiting = client.SendAsync(WebSocketFrame.Binary(big)).AsTask();
         bool waitedBeforeDrain = !waiting.IsCompleted;
         drain.SetResult();
         await waiting.WaitAsync(Recorder.Timeout);
@@ -157,7 +157,7 @@ public class SendTests
         await using WebSocketClient client = WebSocketClient.Start(server.Url, new RecordingHandler(recorder));
         await recorder.WaitForAsync("connect");
 
-        await client.SendAsync(WebSocketFrame.Binary(new byte[] { 1, 2, 3 })).WaitAsync(Recorder.Timeout);
+        await client.SendAsync(WebSocketFrame.Binary(new byte[] { 1, 2, 3 })).AsTask().WaitAsync(Recorder.Timeout);
 
         Message message = await serverGot.Task.WaitAsync(Recorder.Timeout);
         Assert.Equal(WebSocketMessageType.Binary, message.Type);
@@ -173,7 +173,7 @@ public class SendTests
         await recorder.WaitForPrefixAsync("disconnect:TransportError");
 
         Assert.False(client.Cast(WebSocketFrame.Text("nobody hears this")));
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(WebSocketFrame.Text("nor this")));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(WebSocketFrame.Text("nor this")).AsTask());
 
         Assert.Contains("Disconnected", error.Message);
         Assert.Equal(WebSocketClientState.Disconnected, client.State);

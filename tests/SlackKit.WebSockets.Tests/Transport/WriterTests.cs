@@ -37,13 +37,13 @@ public class WriterTests
         var stream = new RecordingStream();
         var queue = new SendQueue(10);
         byte[] large = [.. Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7))];
-        var written = new TaskCompletionSource();
+        SendCompletion written = SendCompletion.Rent();
         queue.TryAdd(new Outgoing(WebSocketFrame.Text("small")));
         queue.TryAdd(new Outgoing(WebSocketFrame.Binary(large), written));
         queue.TryAdd(new Outgoing(WebSocketFrame.Text(new string('é', 40_000)))); // 80,000 bytes of UTF-8 from a string
 
         Start(stream, queue, out Task writing);
-        await written.Task.WaitAsync(Recorder.Timeout);
+        await written.Task.AsTask().WaitAsync(Recorder.Timeout);
         queue.Complete();
         await writing.WaitAsync(Recorder.Timeout);
 
@@ -78,13 +78,13 @@ public class WriterTests
         var queue = new SendQueue(10);
         Exception? failure = null;
         var handshake = new CloseHandshake();
-        var lost = new TaskCompletionSource();
+        SendCompletion lost = SendCompletion.Rent();
         queue.TryAdd(new Outgoing(WebSocketFrame.Text("one")));
         queue.TryAdd(new Outgoing(WebSocketFrame.Text("two"), lost));
         queue.TryAddControl(Opcode.Ping, []);
         var writer = new Writer(stream, queue, handshake, new Liveness(TimeProvider.System), ex => failure = ex);
         Task writing = writer.RunAsync();
-        await Assert.ThrowsAsync<InvalidOperationException>(() => lost.Task.WaitAsync(Recorder.Timeout));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => lost.Task.AsTask().WaitAsync(Recorder.Timeout));
         queue.TryAdd(new Outgoing(WebSocketFrame.Text("three")));
         queue.Complete();
         await writing.WaitAsync(Recorder.Timeout);
@@ -158,5 +158,41 @@ public class WriterTests
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
         public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>The pooled completion an awaited SendAsync waits on: first completion wins, and it is reused only once both holders are done.</summary>
+public class SendCompletionTests
+{
+    [Fact]
+    public async Task The_writers_completion_reaches_the_caller()
+    {
+        SendCompletion completion = SendCompletion.Rent();
+        ValueTask task = completion.Task;
+        completion.TrySetResult();
+        completion.ReleaseByWriter();
+
+        await task;
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_gets_OperationCanceledException_and_the_writers_later_completion_is_ignored()
+    {
+        using var cancel = new CancellationTokenSource();
+        SendCompletion completion = SendCompletion.Rent();
+        completion.CancelWith(cancel.Token);
+        ValueTask task = completion.Task;
+
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task.AsTask());
+
+        // The frame was still written afterwards: the writer completes and lets go without disturbing anyone.
+        completion.TrySetResult();
+        completion.ReleaseByWriter();
+        SendCompletion next = SendCompletion.Rent();
+        ValueTask nextTask = next.Task;
+        next.TrySetException(new InvalidOperationException("dropped"));
+        next.ReleaseByWriter();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => nextTask.AsTask());
     }
 }

@@ -135,31 +135,75 @@ internal sealed class Connection : IReceiveSink
 
     /// <summary>
     /// Queues <paramref name="frame"/>, waiting for room; false when it is not accepted (the connection is closing or
-    /// over). <paramref name="written"/>, when given, completes once the frame is on the wire.
+    /// over). <paramref name="written"/>, when given, completes once the frame is on the wire; the writer's hold on it
+    /// is let go here when the frame is not queued.
     /// </summary>
-    public ValueTask<bool> EnqueueAsync(WebSocketFrame frame, TaskCompletionSource? written, CancellationToken cancellationToken)
+    public ValueTask<bool> EnqueueAsync(WebSocketFrame frame, SendCompletion? written, CancellationToken cancellationToken)
     {
         if (frame.Kind == WebSocketFrameKind.Close)
         {
             bool began = BeginClose(frame, cause: null);
-            written?.TrySetResult();
+            if (written is not null)
+            {
+                written.TrySetResult(); // a close frame's send is the close handshake's beginning
+                written.ReleaseByWriter();
+            }
+
             return new ValueTask<bool>(began);
         }
 
         return _queue.AddAsync(new Outgoing(frame, written), cancellationToken);
     }
 
-    /// <summary>Queues <paramref name="frame"/>, waiting for room, and completes once it is written.</summary>
+    /// <summary>
+    /// Queues <paramref name="frame"/>, waiting for room, and completes once it is written. Allocates nothing when the
+    /// queue has room (the completion is pooled).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The connection closed before the frame was written.</exception>
-    public async Task SendAsync(WebSocketFrame frame, CancellationToken cancellationToken)
+    public ValueTask SendAsync(WebSocketFrame frame, CancellationToken cancellationToken)
     {
-        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!await EnqueueAsync(frame, written, cancellationToken).ConfigureAwait(false))
+        SendCompletion written = SendCompletion.Rent();
+        written.CancelWith(cancellationToken);
+        ValueTask<bool> queued;
+        try
         {
-            throw new InvalidOperationException("The connection is closing or over; the frame was not sent.");
+            queued = EnqueueAsync(frame, written, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return NotQueued(written, ex);
         }
 
-        await written.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!queued.IsCompletedSuccessfully)
+        {
+            return SendWhenQueuedAsync(queued, written);
+        }
+
+        return queued.Result ? written.Task : NotQueued(written, null);
+    }
+
+    private static async ValueTask SendWhenQueuedAsync(ValueTask<bool> queued, SendCompletion written)
+    {
+        bool accepted;
+        try
+        {
+            accepted = await queued.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await NotQueued(written, ex).ConfigureAwait(false);
+            return;
+        }
+
+        await (accepted ? written.Task : NotQueued(written, null)).ConfigureAwait(false);
+    }
+
+    /// <summary>The frame was not queued: the caller's wait ends with why.</summary>
+    private static ValueTask NotQueued(SendCompletion written, Exception? error)
+    {
+        written.TrySetException(error ?? new InvalidOperationException("The connection is closing or over; the frame was not sent."));
+        written.ReleaseUnqueued();
+        return written.Task;
     }
 
     // ---------------------------------------------------------------- closing

@@ -3,7 +3,7 @@ using SlackKit.WebSockets.Internal.Protocol;
 namespace SlackKit.WebSockets.Internal.Transport;
 
 /// <summary>A frame waiting to be written, with the task of a <c>SendAsync</c> caller, if any.</summary>
-internal readonly record struct Outgoing(WebSocketFrame Frame, TaskCompletionSource? Written = null);
+internal readonly record struct Outgoing(WebSocketFrame Frame, SendCompletion? Written = null);
 
 /// <summary>What <see cref="SendQueue.TryAddControl"/> did.</summary>
 internal enum ControlAdd

@@ -23,7 +23,7 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
     private long _dropped;
     private bool _closeWritten;
     private Exception? _failure;
-    private List<TaskCompletionSource>? _written; // the SendAsync callers of the batch being written
+    private List<SendCompletion>? _written; // the SendAsync callers of the batch being written
     private int _batched; // frames taken into the batch being written
     private int _batchedData; // of which not a close frame: counted as dropped if the batch is never written
 
@@ -155,7 +155,7 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
 
         if (_written is { Count: > 0 } written)
         {
-            foreach (TaskCompletionSource caller in written)
+            foreach (SendCompletion caller in written)
             {
                 if (_failure is null)
                 {
@@ -165,6 +165,8 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
                 {
                     caller.TrySetException(NotWritten(_failure));
                 }
+
+                caller.ReleaseByWriter();
             }
 
             written.Clear();
@@ -208,6 +210,7 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
             {
                 Count(frame.Kind, payloadLength);
                 item.Written?.TrySetResult();
+                item.Written?.ReleaseByWriter();
             }
             else
             {
@@ -250,6 +253,7 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
         }
 
         item.Written?.TrySetException(NotWritten(_failure));
+        item.Written?.ReleaseByWriter();
     }
 
     private static InvalidOperationException NotWritten(Exception? cause) =>
