@@ -54,6 +54,24 @@ public class WriterTests
     }
 
     [Fact]
+    public async Task A_frame_over_1_MiB_is_written_in_1_MiB_pieces_each_masked_where_it_lies_in_the_frame()
+    {
+        var stream = new RecordingStream();
+        var queue = new SendQueue(10);
+        byte[] large = new byte[(5 * 1024 * 1024 / 2) + 3]; // 2.5 MiB and a bit: three pieces, the mask key mid-cycle at each cut
+        new Random(7).NextBytes(large);
+        queue.TryAdd(new Outgoing(WebSocketFrame.Binary(large)));
+
+        Start(stream, queue, out Task writing);
+        await Recorder.WaitUntilAsync(() => stream.Written.Length >= large.Length, "the whole frame");
+        queue.Complete();
+        await writing.WaitAsync(Recorder.Timeout);
+
+        Assert.Equal(large, Assert.Single(ClientFrames.Decode(stream.Written)).Payload);
+        Assert.Equal(3, stream.Writes);
+    }
+
+    [Fact]
     public async Task Nothing_follows_the_close_on_the_wire_what_was_queued_after_it_is_dropped_and_counted()
     {
         var stream = new RecordingStream();

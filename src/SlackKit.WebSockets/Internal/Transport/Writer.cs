@@ -102,7 +102,7 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
             if (size > MaxBatchedFrame)
             {
                 length = await FlushAsync(batch, length).ConfigureAwait(false);
-                await WriteLargeAsync(item, payload, batch).ConfigureAwait(false);
+                await WriteLargeAsync(item, payload).ConfigureAwait(false);
                 queue.OnWritten(1);
                 continue;
             }
@@ -177,8 +177,11 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
         return 0;
     }
 
-    /// <summary>A frame over <see cref="MaxBatchedFrame"/>: its header and payload, masked a batch at a time.</summary>
-    private async Task WriteLargeAsync(Outgoing item, int payloadLength, byte[] batch)
+    /// <summary>The largest piece of a large frame written in one call.</summary>
+    private const int MaxPiece = 1024 * 1024;
+
+    /// <summary>A frame over <see cref="MaxBatchedFrame"/>: its header and payload, masked a piece (up to 1 MiB) at a time.</summary>
+    private async Task WriteLargeAsync(Outgoing item, int payloadLength)
     {
         WebSocketFrame frame = item.Frame;
         byte[]? encoded = null;
@@ -190,18 +193,20 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
             payload = encoded.AsMemory(0, payloadLength);
         }
 
+        // Pieces of up to 1 MiB (a rented buffer): a large frame costs a few socket writes, not one per 64 KiB.
+        byte[] pieces = ArrayPool<byte>.Shared.Rent(Math.Min(FrameEncoder.GetFrameLength(payloadLength), MaxPiece));
         try
         {
-            int header = FrameEncoder.EncodeHeader(frame.Kind.ToOpcode(), payloadLength, batch, out uint key);
+            int header = FrameEncoder.EncodeHeader(frame.Kind.ToOpcode(), payloadLength, pieces, out uint key);
             int offset = 0;
             int start = header;
             while (offset < payloadLength && _failure is null)
             {
-                int take = Math.Min(batch.Length - start, payloadLength - offset);
-                Span<byte> piece = batch.AsSpan(start, take);
+                int take = Math.Min(pieces.Length - start, payloadLength - offset);
+                Span<byte> piece = pieces.AsSpan(start, take);
                 payload.Span.Slice(offset, take).CopyTo(piece);
                 Masking.Apply(piece, key, offset);
-                await WriteAsync(batch.AsMemory(0, start + take)).ConfigureAwait(false);
+                await WriteAsync(pieces.AsMemory(0, start + take)).ConfigureAwait(false);
                 offset += take;
                 start = 0;
             }
@@ -219,6 +224,7 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
         }
         finally
         {
+            ArrayPool<byte>.Shared.Return(pieces);
             if (encoded is not null)
             {
                 ArrayPool<byte>.Shared.Return(encoded);
