@@ -232,12 +232,24 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
         }
     }
 
+    /// <remarks>
+    /// Only a write that waits (the socket's buffers are full: the peer is not reading) is reported to the keepalive
+    /// loop as under way. A write the socket takes at once is not: a writer thread that is merely slow to be scheduled
+    /// after it must not look like a peer that stopped reading.
+    /// </remarks>
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
     {
-        liveness.OnWriteBegan();
+        bool waited = false;
         try
         {
-            await stream.WriteAsync(bytes).ConfigureAwait(false);
+            ValueTask write = stream.WriteAsync(bytes);
+            if (!write.IsCompleted)
+            {
+                waited = true;
+                liveness.OnWriteBegan();
+            }
+
+            await write.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -247,7 +259,10 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
         }
         finally
         {
-            liveness.OnWriteEnded();
+            if (waited)
+            {
+                liveness.OnWriteEnded();
+            }
         }
     }
 
