@@ -69,7 +69,6 @@ internal sealed class ReceivePump : IReceiveLease
     private int _bufferSize = MinBufferSize;
     private int _start; // the first byte not yet consumed
     private int _end; // the end of what was read
-    private bool _drained; // the last read did not fill the buffer: the peer had nothing more for now
     private byte[]? _message; // a message put together from pieces
     private int _messageLength;
     private int _controlInMailbox;
@@ -106,15 +105,14 @@ internal sealed class ReceivePump : IReceiveLease
             {
                 if (_start == _end)
                 {
+                    // Everything read is consumed: wait for the peer holding no buffer (a zero-byte read, which
+                    // completes at once when more has come). Even after a read that filled the buffer: the peer may
+                    // have sent exactly that much, and an idle connection must not keep a buffer.
                     _start = _end = 0;
-                    if (_drained || _buffer is null)
-                    {
-                        // Nothing more has come: wait for the peer holding no buffer (a zero-byte read).
-                        GiveBackBuffer();
-                        await _stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
-                        _buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
-                        Interlocked.Increment(ref Live.ReceiveBuffers);
-                    }
+                    GiveBackBuffer();
+                    await _stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                    _buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
+                    Interlocked.Increment(ref Live.ReceiveBuffers);
                 }
 
                 int read = await _stream.ReadAsync(_buffer.AsMemory(_end)).ConfigureAwait(false);
@@ -125,7 +123,6 @@ internal sealed class ReceivePump : IReceiveLease
 
                 _liveness.OnInbound();
                 _end += read;
-                _drained = _end < _buffer!.Length;
                 AdaptBufferSize(read);
 
                 PumpEnd? end = await ReadFramesAsync().ConfigureAwait(false);
@@ -278,8 +275,6 @@ internal sealed class ReceivePump : IReceiveLease
                 await DeliverAssembledAsync().ConfigureAwait(false);
             }
         }
-
-        _drained = true; // take a fresh buffer, after a wait if nothing more has come
     }
 
     private ValueTask DeliverAssembledAsync()
