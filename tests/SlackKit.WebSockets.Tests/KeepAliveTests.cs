@@ -61,18 +61,7 @@ public partial class KeepAliveTests
             // More messages than the receive queue holds, so the client must stop reading while its handler is slow;
             // and every ping is answered, as a healthy peer does.
             await connection.AcceptAsync([.. Enumerable.Range(1, 4).Select(i => RawConnection.Text($"m{i}"))]);
-            while (await connection.ReadFrameAsync() is { } frame)
-            {
-                if (frame.Opcode == 0x9)
-                {
-                    await connection.SendAsync(RawConnection.Frame(0xA, frame.Payload));
-                }
-                else if (frame.Opcode == 0x8)
-                {
-                    await connection.SendAsync(RawConnection.Close(1000));
-                    connection.ShutdownSend();
-                }
-            }
+            await connection.AnswerLikeAHealthyServerAsync();
         });
         var options = new WebSocketClientOptions
         {
@@ -114,18 +103,7 @@ public partial class KeepAliveTests
             await connection.AcceptAsync();
             await connected.Task.WaitAsync(Recorder.Timeout);
             await connection.SendAsync(RawConnection.Text("slow"));
-            while (await connection.ReadFrameAsync() is { } frame)
-            {
-                if (frame.Opcode == 0x9)
-                {
-                    await connection.SendAsync(RawConnection.Frame(0xA, frame.Payload));
-                }
-                else if (frame.Opcode == 0x8)
-                {
-                    await connection.SendAsync(RawConnection.Close(1000));
-                    connection.ShutdownSend();
-                }
-            }
+            await connection.AnswerLikeAHealthyServerAsync();
         });
         var options = new WebSocketClientOptions { KeepAlive = TimeSpan.FromMilliseconds(100), KeepAliveTimeout = TimeSpan.FromMilliseconds(300), TimeProvider = clock };
 

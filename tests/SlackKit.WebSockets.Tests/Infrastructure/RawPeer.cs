@@ -217,6 +217,26 @@ internal sealed class RawConnection(TcpClient client) : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Reads what the client sends until it closes TCP, answering each ping with a pong of its payload and a close with a
+    /// close of our own and a FIN, as a healthy server does.
+    /// </summary>
+    public async Task AnswerLikeAHealthyServerAsync()
+    {
+        while (await ReadFrameAsync() is { } frame)
+        {
+            if (frame.Opcode == 0x9)
+            {
+                await SendAsync(Frame(0xA, frame.Payload));
+            }
+            else if (frame.Opcode == 0x8)
+            {
+                await SendAsync(Close(1000));
+                ShutdownSend();
+            }
+        }
+    }
+
     /// <summary>Closes our side of TCP (a FIN), as a server does after the close handshake, and goes on reading.</summary>
     public void ShutdownSend() => client.Client.Shutdown(SocketShutdown.Send);
 
