@@ -37,8 +37,7 @@ internal sealed class TestClock : FakeTimeProvider
 
     /// <summary>
     /// Lets fake time run: each time the client waits on a timer due within <paramref name="horizon"/>, time moves to
-    /// the earliest one, until <paramref name="done"/> completes (or <paramref name="maxSteps"/> steps; the caller's
-    /// assertions then fail). Timers further off (a long close timeout, say) are left alone.
+    /// the earliest one, until <paramref name="done"/> completes (or fails after <paramref name="maxSteps"/> steps, saying what is pending). Timers further off (a long close timeout, say) are left alone.
     /// </summary>
     public async Task RunUntilAsync(Task done, TimeSpan horizon, int maxSteps = 10_000)
     {
@@ -54,6 +53,11 @@ internal sealed class TestClock : FakeTimeProvider
             {
                 Advance(next);
             }
+        }
+
+        if (!done.IsCompleted)
+        {
+            throw new TimeoutException($"{maxSteps} steps of fake time and still not done; pending timers: [{string.Join(", ", Pending.Select(p => p.TotalMilliseconds + " ms"))}]");
         }
     }
 
@@ -104,18 +108,19 @@ internal sealed class TestClock : FakeTimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var tracked = new TrackedTimer(this, period);
-        tracked.Inner = base.CreateTimer(s =>
-        {
-            tracked.Fired();
-            callback(s);
-        }, state, dueTime, period);
-        tracked.Schedule(dueTime);
         lock (_gate)
         {
             _timers.Add(tracked);
         }
 
-        Changed();
+        // Scheduled before the fake timer exists: a timer due now fires inside base.CreateTimer, and its Fired() must
+        // come after, or it would look pending for ever (and RunUntilAsync would spin on a timer that never fires).
+        tracked.Schedule(dueTime);
+        tracked.Inner = base.CreateTimer(s =>
+        {
+            tracked.Fired();
+            callback(s);
+        }, state, dueTime, period);
         return tracked;
     }
 
