@@ -704,18 +704,18 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     }
 
     /// <summary>
+    /// Messages up to this size may run inline. A larger one goes through the mailbox: its handler (decoding 16 KiB of
+    /// UTF-8, say) then runs on another core while the receive loop reads the next one.
+    /// </summary>
+    private const int InlineLimit = 4 * 1024;
+
+    /// <summary>
     /// Runs the frame's handler here, on the receive loop, when no callback runs, no mail waits and the message is small: what the mailbox
     /// would do, without a hand-off to another thread. A handler that completes synchronously is done before the loop
     /// reads on; one that does not finishes on its own, holding the callbacks until it is done (frames that come
     /// meanwhile wait in the mailbox). The receive loop's flow already says it runs in this client (a handler's
     /// <see cref="StopAsync"/> does not wait for itself).
     /// </summary>
-    /// <summary>
-    /// Messages up to this size may run inline. A larger one goes through the mailbox: its handler (decoding 16 KiB of
-    /// UTF-8, say) then runs on another core while the receive loop reads the next one.
-    /// </summary>
-    private const int InlineLimit = 4 * 1024;
-
     private bool TryHandleInline(Connection connection, Received message)
     {
         if (message.Payload.Length > InlineLimit || !_mailbox.IsEmpty || _stopping.IsCancellationRequested || !_callbacks.Wait(0))
@@ -729,48 +729,16 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             return false;
         }
 
-        ValueTask handled;
-        try
-        {
-            handled = DeliverFrameAsync(connection, message);
-        }
-        catch
-        {
-            _callbacks.Release(); // a stop cancelled the handler: the mailbox stops the client
-            return true;
-        }
-
-        if (handled.IsCompleted)
-        {
-            ReleaseAfter(handled);
-            return true;
-        }
-
-        _ = FinishInlineAsync(handled);
+        // A handler that completes synchronously is done (and the callbacks free) when this returns.
+        _ = HandleInlineAsync(connection, message);
         return true;
     }
 
-    private async Task FinishInlineAsync(ValueTask handled)
+    private async Task HandleInlineAsync(Connection connection, Received message)
     {
         try
         {
-            await handled.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // A stop cancelled the handler: the mailbox stops the client.
-        }
-        finally
-        {
-            _callbacks.Release();
-        }
-    }
-
-    private void ReleaseAfter(ValueTask handled)
-    {
-        try
-        {
-            handled.GetAwaiter().GetResult();
+            await DeliverFrameAsync(connection, message).ConfigureAwait(false);
         }
         catch (Exception)
         {
