@@ -81,18 +81,6 @@ internal sealed class SingleReaderQueue<T> : AsyncSignal
         }
     }
 
-    /// <summary>The size of the ring now.</summary>
-    public int Capacity
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return _items.Length;
-            }
-        }
-    }
-
     /// <summary>True when an item can be read, false once the queue is completed and empty. One reader at a time.</summary>
     public ValueTask<bool> WaitToReadAsync()
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using SlackKit.WebSockets.Internal.Protocol;
 
 namespace SlackKit.WebSockets.Internal.Transport;
@@ -176,6 +177,7 @@ internal sealed class ReceivePump : IReceiveLease
     }
 
     /// <summary>Everything the buffer holds that can be read; null to read on.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<PumpEnd?> ReadFramesAsync()
     {
         while (true)
@@ -229,6 +231,7 @@ internal sealed class ReceivePump : IReceiveLease
     }
 
     /// <summary>A piece of a data message: the whole of it (handed on from the read buffer), or a part to put together.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask OnDataAsync(int payloadStart, int payloadLength)
     {
         if (_reader.IsMessageStart && _reader.IsMessageEnd)
@@ -248,6 +251,7 @@ internal sealed class ReceivePump : IReceiveLease
     /// The rest of a frame too large for the read buffer, read straight into the message buffer (one copy less), as
     /// it arrives: the reader still sees every byte (UTF-8, fail fast).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadFrameDirectlyAsync()
     {
         GiveBackBuffer(); // the message buffer takes its place while the frame lasts
@@ -295,6 +299,7 @@ internal sealed class ReceivePump : IReceiveLease
     }
 
     /// <summary>Hands a whole data message on once the receive queue has room (the loop stops reading meanwhile).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask DeliverAsync(byte[] buffer, int length)
     {
         _liveness.OnMessageEnded();
@@ -336,6 +341,7 @@ internal sealed class ReceivePump : IReceiveLease
     }
 
     /// <summary>Contract row 4: a ping is answered with a pong carrying its payload, as soon as it is read.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AnswerPingAsync(int payloadStart, int payloadLength)
     {
         while (_queue.TryAddControl(Opcode.Pong, _buffer.AsSpan(payloadStart, payloadLength)) == ControlAdd.Full)
