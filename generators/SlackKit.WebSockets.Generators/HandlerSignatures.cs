@@ -17,6 +17,7 @@ namespace SlackKit.WebSockets.Generators
         private const string Task = "global::System.Threading.Tasks.Task";
         private const string ValueTask = "global::System.Threading.Tasks.ValueTask";
         private const string RuntimePrefix = "global::" + KnownNames.Namespace + ".";
+        private const string Client = RuntimePrefix + "WebSocketClient";
 
         private static readonly Dictionary<string, Callback> AttributeCallbacks = new()
         {
@@ -87,6 +88,12 @@ namespace SlackKit.WebSockets.Generators
                 parameters.RemoveAt(parameters.Count - 1);
             }
 
+            bool takesClient = parameters.Count > 0 && Name(parameters[parameters.Count - 1]) == Client && ClientAllowed(callback);
+            if (takesClient)
+            {
+                parameters.RemoveAt(parameters.Count - 1);
+            }
+
             if (!TryGetInput(callback, parameters, out InputShape input, out messageType))
             {
                 problem = parameters.Count == 0 && method.Parameters.Length == 0
@@ -99,6 +106,7 @@ namespace SlackKit.WebSockets.Generators
                 callback,
                 method.Name,
                 input,
+                takesClient,
                 takesToken,
                 wrapper,
                 value,
@@ -122,20 +130,28 @@ namespace SlackKit.WebSockets.Generators
         }
 
         /// <summary>What a <paramref name="callback"/> handler may look like, for diagnostics.</summary>
-        public static string Describe(Callback callback) => callback switch
+        public static string Describe(Callback callback)
         {
-            Callback.Init => "no parameters; returns void or InitResult",
-            Callback.Connect => "parameters () or (CancellationToken); returns void, HandlerResult, WebSocketFrame, WebSocketFrame?, or a Task/ValueTask of these",
-            Callback.Disconnect => "parameters (), (DisconnectReason), optionally followed by a CancellationToken; returns DisconnectResult, Task<DisconnectResult> or ValueTask<DisconnectResult>",
-            Callback.Text => "parameters (string) or (ReadOnlyMemory<byte>), optionally followed by a CancellationToken; returns void, HandlerResult, WebSocketFrame, WebSocketFrame?, or a Task/ValueTask of these",
-            Callback.Binary => "parameters (ReadOnlyMemory<byte>), optionally followed by a CancellationToken; returns void, HandlerResult, WebSocketFrame, WebSocketFrame?, or a Task/ValueTask of these",
-            Callback.Ping or Callback.Pong => "parameters () or (ReadOnlyMemory<byte>), optionally followed by a CancellationToken; returns void, HandlerResult, WebSocketFrame, WebSocketFrame?, or a Task/ValueTask of these",
-            Callback.Close => "parameters (), (int code, string reason) or (int? code, string reason), optionally followed by a CancellationToken; returns void, HandlerResult, WebSocketFrame, WebSocketFrame?, or a Task/ValueTask of these",
-            Callback.Info => "one parameter of the message type (not a nullable value type, pointer or ref struct), optionally followed by a CancellationToken; returns void, HandlerResult, WebSocketFrame, WebSocketFrame?, or a Task/ValueTask of these",
-            _ => "parameters () or (TerminateReason); returns void, Task or ValueTask",
-        };
+            const string Then = ", optionally followed by a WebSocketClient (the client, to send while the handler runs), then a CancellationToken";
+            const string Frame = "; returns void, HandlerResult, WebSocketFrame, WebSocketFrame?, or a Task/ValueTask of these";
+            return callback switch
+            {
+                Callback.Init => "no parameters; returns void or InitResult",
+                Callback.Connect => "no parameters" + Then + Frame,
+                Callback.Disconnect => "parameters () or (DisconnectReason)" + Then + "; returns DisconnectResult, Task<DisconnectResult> or ValueTask<DisconnectResult>",
+                Callback.Text => "parameters (string) or (ReadOnlyMemory<byte>)" + Then + Frame,
+                Callback.Binary => "parameters (ReadOnlyMemory<byte>)" + Then + Frame,
+                Callback.Ping or Callback.Pong => "parameters () or (ReadOnlyMemory<byte>)" + Then + Frame,
+                Callback.Close => "parameters (), (int code, string reason) or (int? code, string reason)" + Then + Frame,
+                Callback.Info => "one parameter of the message type (not a nullable value type, pointer or ref struct)" + Then + Frame,
+                _ => "parameters () or (TerminateReason); returns void, Task or ValueTask",
+            };
+        }
 
         private static bool TokenAllowed(Callback callback) => callback is not (Callback.Init or Callback.Terminate);
+
+        /// <summary>[OnInit] runs inside Start (nothing to send on yet) and [OnTerminate] after the client is done.</summary>
+        private static bool ClientAllowed(Callback callback) => callback is not (Callback.Init or Callback.Terminate);
 
         private static bool TryGetReturn(ITypeSymbol type, out ReturnWrapper wrapper, out ReturnValue value)
         {

@@ -24,6 +24,9 @@ namespace SlackKit.WebSockets.Generators
 
             private const string OkMeans = "// `return default;` is HandlerResult.Ok, completed.";
 
+            /// <summary>The generated field that holds the client, named so that no user member collides with it.</summary>
+            private const string ClientField = "__slackKitWebSocketClient";
+
             private static readonly string GeneratedCode =
                 $"[global::System.CodeDom.Compiler.GeneratedCode(\"SlackKit.WebSockets.Generators\", \"{typeof(Emitter).Assembly.GetName().Version}\")]";
 
@@ -56,6 +59,12 @@ namespace SlackKit.WebSockets.Generators
                 }
 
                 writer.OpenBlock($"{model.Declaration} : {Interface}");
+                if (model.Methods.Any(m => m.TakesClient))
+                {
+                    EmitClientField(writer);
+                    writer.WriteLine();
+                }
+
                 EmitOnInit(writer, Find(model, Callback.Init));
                 writer.WriteLine();
                 EmitOnConnect(writer, Find(model, Callback.Connect));
@@ -90,6 +99,17 @@ namespace SlackKit.WebSockets.Generators
                 writer.WriteLine("/// <inheritdoc/>");
                 writer.WriteLine(GeneratedCode);
                 writer.OpenBlock(signature);
+            }
+
+            /// <summary>The client that calls this handler, for methods that take it: given by Start, before [OnInit].</summary>
+            private static void EmitClientField(SourceWriter writer)
+            {
+                writer.WriteLine(GeneratedCode);
+                writer.WriteLine($"private {Runtime}WebSocketClient? {ClientField};");
+                writer.WriteLine();
+                OpenMember(writer, $"void {Interface}.OnStarting({Runtime}WebSocketClient client)");
+                writer.WriteLine($"this.{ClientField} = client;");
+                writer.CloseBlock();
             }
 
             private static void EmitOnInit(SourceWriter writer, HandlerMethodModel? method)
@@ -280,6 +300,11 @@ namespace SlackKit.WebSockets.Generators
                     case InputShape.Message:
                         arguments.Add(message ?? "message");
                         break;
+                }
+
+                if (method.TakesClient)
+                {
+                    arguments.Add($"this.{ClientField}!");
                 }
 
                 if (method.TakesCancellationToken)

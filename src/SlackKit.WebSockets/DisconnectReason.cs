@@ -86,6 +86,18 @@ public sealed class DisconnectReason
         return parts.Count == 0 ? exception.GetType().Name : string.Join(": ", parts);
     }
 
+    /// <summary>
+    /// The URL provider given to <see cref="WebSocketClient.Start(Func{CancellationToken, ValueTask{Uri}}, IWebSocketHandler, WebSocketClientOptions?)"/>
+    /// threw, or gave a URL that is not ws:// or wss://. <see cref="Exception"/> is the provider's own exception, as it
+    /// threw it (an <see cref="ArgumentException"/> for a bad URL): <c>reason.Exception is MyAuthException</c> matches, so
+    /// <c>[OnDisconnect]</c> can stop retrying a revoked token.
+    /// </summary>
+    public static DisconnectReason UrlProviderFailure(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return new(DisconnectKind.UrlProviderFailed, $"URL provider failed: {Describe(exception)}") { Exception = exception };
+    }
+
     /// <summary>The server answered the upgrade request with something other than 101.</summary>
     public static DisconnectReason HandshakeRefused(HttpStatusCode status, IReadOnlyDictionary<string, IEnumerable<string>>? headers, Exception? exception = null) =>
         HandshakeRefused(status, headers, location: null, exception);
@@ -199,4 +211,7 @@ public enum DisconnectKind
 
     /// <summary>A handler threw.</summary>
     HandlerFailure = 8,
+
+    /// <summary>The URL provider threw (or gave a URL that is not ws:// or wss://): no connect was attempted.</summary>
+    UrlProviderFailed = 9,
 }

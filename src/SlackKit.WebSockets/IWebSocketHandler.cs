@@ -10,6 +10,15 @@ namespace SlackKit.WebSockets;
 /// </remarks>
 public interface IWebSocketHandler
 {
+    /// <summary>
+    /// Runs first inside <see cref="WebSocketClient.Start(Uri, IWebSocketHandler, WebSocketClientOptions?)"/>, before
+    /// <see cref="OnInit"/>: the client that will call this handler. Generated code keeps it for handler methods that
+    /// take a <see cref="WebSocketClient"/> parameter. Does nothing unless implemented.
+    /// </summary>
+    void OnStarting(WebSocketClient client)
+    {
+    }
+
     /// <summary>Runs inside <see cref="WebSocketClient.Start(Uri, IWebSocketHandler, WebSocketClientOptions?)"/>, before any I/O; an exception comes out of <c>Start</c>.</summary>
     InitResult OnInit();
 

@@ -25,7 +25,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private readonly Func<CancellationToken, ValueTask<Uri>>? _urlProvider;
     private readonly IWebSocketHandler _handler;
     private readonly WebSocketClientOptions _options;
-    private readonly InitResult _init;
+    private InitResult _init; // set in Start, before the mailbox runs
     private Backoff _backoff; // the mailbox's alone
     private readonly ILogger _logger;
     private readonly SingleReaderQueue<Mail> _mailbox = new();
@@ -45,19 +45,34 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private long _droppedFrames;
     private int _pendingPosts; // Post adds, the mailbox takes: bounded by PostQueueCapacity
     private int _attempts;
+    private int _attemptsSinceConnected; // the mailbox's alone: connect attempts since the last connection, for the logs
     private int _warnedCertificateValidation;
     private Endpoint _endpoint;
 
-    private WebSocketClient(Uri? fixedUrl, Func<CancellationToken, ValueTask<Uri>>? urlProvider, IWebSocketHandler handler, WebSocketClientOptions options, InitResult init)
+    // Callers of SendAsync waiting for a connection: made by the first such caller, completed (and let go) by the
+    // mailbox once a connection's [OnConnect] is done, failed when the client terminates. Guarded by _connectedGate.
+    private TaskCompletionSource? _connectedWaiters;
+    private readonly Lock _connectedGate = new();
+
+    /// <summary>The client each handler instance is given to while that client runs: one instance serves one client.</summary>
+    private static readonly ConditionalWeakTable<IWebSocketHandler, WebSocketClient> s_owners = new();
+
+    private WebSocketClient(Uri? fixedUrl, Func<CancellationToken, ValueTask<Uri>>? urlProvider, IWebSocketHandler handler, WebSocketClientOptions options)
     {
         _fixedUrl = fixedUrl;
         _urlProvider = urlProvider;
         _handler = handler;
         _options = options;
-        _init = init;
         _backoff = new Backoff(options.ReconnectDelay, options.MaxReconnectDelay, Random.Shared);
-        _logger = (ILogger?)options.LoggerFactory?.CreateLogger<WebSocketClient>() ?? NullLogger.Instance;
+        _logger = (ILogger?)options.LoggerFactory?.CreateLogger(LogCategory(handler)) ?? NullLogger.Instance;
     }
+
+    /// <summary>
+    /// The log category of a client: <c>SlackKit.WebSockets.WebSocketClient.</c> and the handler's type name
+    /// (<c>SlackKit.WebSockets.WebSocketClient.EchoBot</c>), so that the logs say which bot, and a filter on
+    /// <c>SlackKit.WebSockets</c> still takes every client.
+    /// </summary>
+    internal static string LogCategory(IWebSocketHandler handler) => typeof(WebSocketClient).FullName + "." + handler.GetType().Name;
 
     /// <summary>Where the client is in its lifecycle.</summary>
     public WebSocketClientState State => (WebSocketClientState)Volatile.Read(ref _state);
@@ -122,13 +137,23 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         options = (options ?? new WebSocketClientOptions()).Clone();
         options.Validate();
 
-        InitResult init = handler.OnInit();
-        if (!Enum.IsDefined(init))
+        var client = new WebSocketClient(fixedUrl, urlProvider, handler, options);
+        client.TakeHandler();
+        try
         {
-            throw new InvalidOperationException($"OnInit returned {(int)init}, which is not an InitResult.");
+            handler.OnStarting(client);
+            client._init = handler.OnInit();
+            if (!Enum.IsDefined(client._init))
+            {
+                throw new InvalidOperationException($"OnInit returned {(int)client._init}, which is not an InitResult.");
+            }
+        }
+        catch
+        {
+            client.GiveBackHandler();
+            throw;
         }
 
-        var client = new WebSocketClient(fixedUrl, urlProvider, handler, options, init);
         client._mailbox.TryWrite(Mail.Connect(0));
         client._run = client.RunAsync(); // returns at its first await: the mailbox runs on the thread pool
         return client;
@@ -149,17 +174,127 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         return _connection is { } connection && connection.TryEnqueue(frame);
     }
 
-    /// <summary>Queues <paramref name="frame"/>, waiting for room in the send queue, and completes once it is written.</summary>
+    /// <summary>
+    /// Sends <paramref name="frame"/> and completes once it is written. When the client is not connected yet (just
+    /// started, or reconnecting), it first waits for the connection, after <c>[OnConnect]</c>; when the send queue is
+    /// full, it waits for room.
+    /// </summary>
     /// <exception cref="ArgumentException"><paramref name="frame"/> is <c>default</c>.</exception>
-    /// <exception cref="InvalidOperationException">The client is not connected, or the connection ended before the frame was written.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the frame may still be written.</exception>
-    /// <remarks>Allocates nothing when the send queue has room. Await the result once, as with any <see cref="ValueTask"/>.</remarks>
+    /// <exception cref="InvalidOperationException">
+    /// The client terminated before it was connected; the connection ended before the frame was written; or a handler
+    /// called it while the client is not connected (the connection cannot come while the handler holds the mailbox:
+    /// send from <c>[OnConnect]</c>, or <see cref="Cast"/>).
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; a frame already queued may still be written.</exception>
+    /// <remarks>
+    /// Allocates nothing when connected and the send queue has room. Await the result once, as with any
+    /// <see cref="ValueTask"/>. To wait without sending, see <see cref="WaitUntilConnectedAsync"/>.
+    /// </remarks>
     public ValueTask SendAsync(WebSocketFrame frame, CancellationToken cancellationToken = default)
     {
         frame.EnsureNotDefault(nameof(frame));
         return _connection is { } connection
             ? connection.SendAsync(frame, cancellationToken)
-            : ValueTask.FromException(new InvalidOperationException($"The client is {State}; SendAsync needs a connection."));
+            : SendWhenConnectedAsync(frame, cancellationToken);
+    }
+
+    private async ValueTask SendWhenConnectedAsync(WebSocketFrame frame, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
+            if (_connection is { } connection)
+            {
+                await connection.SendAsync(frame, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // Connected, then disconnected again before this caller ran: wait for the next connection.
+        }
+    }
+
+    /// <summary>
+    /// Completes when the client is connected: at once when it is now; a caller that has to wait goes on once the
+    /// connection's <c>[OnConnect]</c> has run, so what it sends follows what <c>[OnConnect]</c> sent.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// The client terminated first; or a handler called it while the client is not connected (it would wait for
+    /// ever: the connection comes through the mailbox the handler holds).
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task WaitUntilConnectedAsync(CancellationToken cancellationToken = default)
+    {
+        Task waiting;
+        lock (_connectedGate)
+        {
+            if (_connection is not null)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (State == WebSocketClientState.Terminated)
+            {
+                return Task.FromException(new InvalidOperationException(
+                    $"The client has terminated ({(_run.IsCompleted ? _run.Result.ToString() : "terminating")}); it will not connect again."));
+            }
+
+            if (s_runningIn.Value == this)
+            {
+                return Task.FromException(new InvalidOperationException(
+                    $"A handler waited for a connection while the client is {State}: the connection comes through the mailbox this handler holds, so it would wait for ever. Send from [OnConnect], or Cast."));
+            }
+
+            waiting = (_connectedWaiters ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+
+        return waiting.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The mailbox, once a connection's [OnConnect] is done (or the client terminated): the waiters go on.</summary>
+    private void ReleaseConnectionWaiters(Exception? terminated)
+    {
+        TaskCompletionSource? waiters;
+        lock (_connectedGate)
+        {
+            waiters = _connectedWaiters;
+            _connectedWaiters = null;
+        }
+
+        if (terminated is null)
+        {
+            waiters?.TrySetResult();
+        }
+        else
+        {
+            waiters?.TrySetException(terminated);
+        }
+    }
+
+    /// <summary>One handler instance serves one running client: its methods assume one caller at a time.</summary>
+    private void TakeHandler()
+    {
+        lock (s_owners)
+        {
+            if (s_owners.TryGetValue(_handler, out WebSocketClient? owner) && owner.State != WebSocketClientState.Terminated)
+            {
+                throw new InvalidOperationException(
+                    $"This {_handler.GetType().Name} instance is already the handler of a running WebSocketClient. A client runs its handler's methods one at a time; " +
+                    "a second client would call them concurrently. Give each client its own handler instance (or stop the other client first).");
+            }
+
+            s_owners.AddOrUpdate(_handler, this);
+        }
+    }
+
+    private void GiveBackHandler()
+    {
+        lock (s_owners)
+        {
+            if (s_owners.TryGetValue(_handler, out WebSocketClient? owner) && owner == this)
+            {
+                s_owners.Remove(_handler);
+            }
+        }
     }
 
     /// <summary>
@@ -337,9 +472,11 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
         catch (Exception ex) when (!IsStopCancellation(ex))
         {
+            // The provider's own exception, unwrapped: [OnDisconnect] can tell a revoked token from a passing failure.
+            DisconnectReason reason = DisconnectReason.UrlProviderFailure(ex);
+            Log.ConnectFailed(_logger, ++_attemptsSinceConnected, _endpoint, reason.Message, ex);
             SetState(WebSocketClientState.Disconnected);
-            return await DecideAfterDisconnectAsync(DisconnectReason.TransportError(
-                new InvalidOperationException($"The URL provider failed: {DisconnectReason.Describe(ex)}", ex))).ConfigureAwait(false);
+            return await DecideAfterDisconnectAsync(reason).ConfigureAwait(false);
         }
 
         if (_attempts++ > 0)
@@ -347,15 +484,17 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             ClientMetrics.Reconnects.Add(1);
         }
 
+        _attemptsSinceConnected++;
         Log.Connecting(_logger, _endpoint);
         (Connection? connection, DisconnectReason? failure) = await ConnectWithTimeoutAsync(url).ConfigureAwait(false);
         if (connection is null)
         {
-            Log.Disconnected(_logger, _endpoint, failure!.Message);
+            Log.ConnectFailed(_logger, _attemptsSinceConnected, _endpoint, failure!.Message, failure.Exception);
             SetState(WebSocketClientState.Disconnected);
             return await DecideAfterDisconnectAsync(failure).ConfigureAwait(false);
         }
 
+        _attemptsSinceConnected = 0;
         _connection = connection;
         _connectedAt = _options.TimeProvider.GetTimestamp();
         ClientMetrics.Connections.Add(1);
@@ -374,6 +513,11 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
 
         await ApplyAsync(result, connection).ConfigureAwait(false);
+        if (_connection == connection)
+        {
+            ReleaseConnectionWaiters(terminated: null);
+        }
+
         return null;
     }
 
@@ -528,7 +672,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     {
         _connection = null;
         CountDropped(connection);
-        Log.Disconnected(_logger, _endpoint, reason.Message);
+        Log.Disconnected(_logger, _endpoint, reason.Message, reason.Exception);
         SetState(WebSocketClientState.Disconnected);
         if (_options.TimeProvider.GetElapsedTime(_connectedAt) >= _options.ReconnectResetAfter)
         {
@@ -568,7 +712,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     private void ScheduleConnect(TimeSpan delay)
     {
         int generation = Interlocked.Increment(ref _connectGeneration);
-        Log.ReconnectScheduled(_logger, delay);
+        Log.ReconnectScheduled(_logger, (long)Math.Ceiling(delay.TotalMilliseconds), _attemptsSinceConnected + 1);
         if (delay <= TimeSpan.Zero)
         {
             _mailbox.TryWrite(Mail.Connect(generation));
@@ -655,6 +799,8 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
 
         Log.Terminated(_logger, reason.ToString());
+        ReleaseConnectionWaiters(new InvalidOperationException($"The client terminated before it was connected: {reason}."));
+        GiveBackHandler();
         Interlocked.Decrement(ref Live.Mailboxes);
         return reason;
     }

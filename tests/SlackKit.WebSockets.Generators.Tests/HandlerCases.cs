@@ -136,6 +136,30 @@ public static class HandlerCases
             }
             """,
 
+        // Methods that take the client (issue 11, point 2): to send while the handler runs, then do slow work.
+        ["ClientParameter"] = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using SlackKit.WebSockets;
+
+            namespace Samples;
+
+            [WebSocketHandler]
+            public partial class Acknowledger
+            {
+                [OnConnect] void Connected(WebSocketClient client) => client.Cast(WebSocketFrame.Text("hello"));
+                [OnText] async Task Text(string text, WebSocketClient client, CancellationToken cancellationToken)
+                {
+                    await client.SendAsync(WebSocketFrame.Text("ack " + text), cancellationToken);
+                    await Task.Delay(1, cancellationToken);
+                }
+                [OnBinary] WebSocketFrame? Binary(ReadOnlyMemory<byte> data, WebSocketClient client) => client.Cast(WebSocketFrame.Binary(data.ToArray())) ? null : WebSocketFrame.Text("full");
+                [OnInfo] void Info(string note, WebSocketClient client) => client.Cast(WebSocketFrame.Text(note));
+                [OnDisconnect] DisconnectResult Lost(DisconnectReason reason, WebSocketClient client, CancellationToken cancellationToken) => DisconnectResult.Reconnect;
+            }
+            """,
+
         // A handler with no methods: every callback falls back to the contract's default.
         ["NoCallbacks"] = """
             using SlackKit.WebSockets;

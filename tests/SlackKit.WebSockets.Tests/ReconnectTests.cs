@@ -186,7 +186,7 @@ public partial class ReconnectTests
         await clock.RunUntilAsync(fifth, horizon: TimeSpan.FromSeconds(1));
         await fifth;
 
-        TimeSpan[] waits = [.. logs.Entries.Where(e => e.Id.Id == 4).Select(e => TimeSpan.Parse(e.Message.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture))];
+        TimeSpan[] waits = [.. logs.Entries.Where(e => e.Id.Id == 4).Select(e => TimeSpan.FromMilliseconds(long.Parse(e.Message.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture)))];
         Assert.True(waits.Length >= 4);
         Assert.InRange(waits[2], TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(80));   // third wait: ceiling 80 ms
         Assert.InRange(waits[3], TimeSpan.Zero, TimeSpan.FromMilliseconds(20));                    // after the reset: random under 20 ms

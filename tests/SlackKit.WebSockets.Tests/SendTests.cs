@@ -173,12 +173,15 @@ public class SendTests
         await recorder.WaitForPrefixAsync("disconnect:TransportError");
 
         Assert.False(client.Cast(WebSocketFrame.Text("nobody hears this")));
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(WebSocketFrame.Text("nor this")).AsTask());
+        Task waiting = client.SendAsync(WebSocketFrame.Text("nor this")).AsTask(); // waits for a connection (issue 11, point 1)
 
-        Assert.Contains("Disconnected", error.Message);
         Assert.Equal(WebSocketClientState.Disconnected, client.State);
         Assert.True(client.Post("still alive"));
         await recorder.WaitForAsync("info:still alive");
+        Assert.False(waiting.IsCompleted); // [OnDisconnect] said Ok: no connection comes, so the send still waits
+        await client.StopAsync();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => waiting);
+        Assert.Contains("terminated before it was connected", error.Message);
     }
 
     [Fact]

@@ -25,6 +25,7 @@ namespace SlackKit.WebSockets.Generators.Model
     /// <param name="Callback">Which callback it implements.</param>
     /// <param name="Name">The method's name.</param>
     /// <param name="Input">What it takes before its optional <c>CancellationToken</c>.</param>
+    /// <param name="TakesClient">Whether it takes the <c>WebSocketClient</c> that calls it (after its input, before its token).</param>
     /// <param name="TakesCancellationToken">Whether its last parameter is a <c>CancellationToken</c>.</param>
     /// <param name="Wrapper">Whether it returns a task.</param>
     /// <param name="Value">What it returns (in the task).</param>
@@ -38,6 +39,7 @@ namespace SlackKit.WebSockets.Generators.Model
         Callback Callback,
         string Name,
         InputShape Input,
+        bool TakesClient,
         bool TakesCancellationToken,
         ReturnWrapper Wrapper,
         ReturnValue Value,

@@ -15,10 +15,10 @@ internal static partial class Log
     public static partial void Connected(ILogger logger, Endpoint endpoint);
 
     [LoggerMessage(3, LogLevel.Information, "Disconnected from {Endpoint}: {Reason}")]
-    public static partial void Disconnected(ILogger logger, Endpoint endpoint, string reason);
+    public static partial void Disconnected(ILogger logger, Endpoint endpoint, string reason, Exception? exception);
 
-    [LoggerMessage(4, LogLevel.Information, "Reconnecting in {Delay}")]
-    public static partial void ReconnectScheduled(ILogger logger, TimeSpan delay);
+    [LoggerMessage(4, LogLevel.Information, "Reconnecting in {DelayMs} ms (attempt {Attempt})")]
+    public static partial void ReconnectScheduled(ILogger logger, long delayMs, int attempt);
 
     [LoggerMessage(5, LogLevel.Warning, "{Count} frame(s) accepted for sending were not written before the connection ended")]
     public static partial void FramesDropped(ILogger logger, long count);
@@ -44,6 +44,8 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "Connections to {Endpoint} validate the server's certificate with a callback of ConfigureHandler's, not the system's rules")]
     public static partial void CustomCertificateValidation(ILogger logger, Endpoint endpoint);
 
+    [LoggerMessage(13, LogLevel.Warning, "Connect attempt {Attempt} to {Endpoint} failed: {Reason}")]
+    public static partial void ConnectFailed(ILogger logger, int attempt, Endpoint endpoint, string reason, Exception? exception);
 }
 
 /// <summary>

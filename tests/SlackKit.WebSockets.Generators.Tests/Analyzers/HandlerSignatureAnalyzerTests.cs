@@ -21,20 +21,24 @@ public class HandlerSignatureAnalyzerTests
     [InlineData("[OnInfo] void {|SKWS003:Info|}() { }")]
     [InlineData("[OnClose] void {|SKWS003:Close|}(string reason, int code) { }")]
     [InlineData("[OnConnect] Task<int> {|SKWS003:Connected|}() => Task.FromResult(1);")]
+    [InlineData("[OnText] void {|SKWS003:Text|}(WebSocketClient client, string s) { }")]
+    [InlineData("[OnText] void {|SKWS003:Text|}(string s, CancellationToken token, WebSocketClient client) { }")]
+    [InlineData("[OnInit] void {|SKWS003:Init|}(WebSocketClient client) { }")]
+    [InlineData("[OnTerminate] void {|SKWS003:Terminated|}(WebSocketClient client) { }")]
     public Task SKWS003_reports_a_signature_the_generator_cannot_call(string method) => Verifier.AnalyzerAsync<HandlerSignatureAnalyzer>(Wrap(method));
 
     [Fact]
     public Task SKWS003_says_why_and_lists_what_is_accepted() => Verifier.AnalyzerAsync<HandlerSignatureAnalyzer>(Wrap(
         "[OnBinary] void {|#0:Binary|}(string s) { }"),
         Verifier.Diagnostic("SKWS003").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(0).WithMessage(
-            "'Binary' cannot be an [OnBinary] handler: it takes (string). Accepted: parameters (ReadOnlyMemory<byte>), optionally followed by a CancellationToken; returns void, HandlerResult, WebSocketFrame, WebSocketFrame?, or a Task/ValueTask of these."));
+            "'Binary' cannot be an [OnBinary] handler: it takes (string). Accepted: parameters (ReadOnlyMemory<byte>), optionally followed by a WebSocketClient (the client, to send while the handler runs), then a CancellationToken; returns void, HandlerResult, WebSocketFrame, WebSocketFrame?, or a Task/ValueTask of these."));
 
     [Fact]
     public Task SKWS003_names_a_static_method_for_what_it_is() => Verifier.AnalyzerAsync<HandlerSignatureAnalyzer>(Wrap(
         "[OnConnect] static void {|#0:Connected|}() { }"),
         Verifier.Diagnostic("SKWS003").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(0).WithArguments(
             "Connected", "OnConnect", "a static method has no handler instance to run on",
-            "parameters () or (CancellationToken); returns void, HandlerResult, WebSocketFrame, WebSocketFrame?, or a Task/ValueTask of these"));
+            "no parameters, optionally followed by a WebSocketClient (the client, to send while the handler runs), then a CancellationToken; returns void, HandlerResult, WebSocketFrame, WebSocketFrame?, or a Task/ValueTask of these"));
 
     [Fact]
     public Task SKWS006_reports_an_async_void_handler() => Verifier.AnalyzerAsync<HandlerSignatureAnalyzer>(Wrap(
@@ -47,6 +51,8 @@ public class HandlerSignatureAnalyzerTests
         [OnClose] HandlerResult Close(int code, string reason) => HandlerResult.Ok;
         [OnInfo] void Info(System.Collections.Generic.List<string> items) { }
         [OnDisconnect] Task<DisconnectResult> Lost(DisconnectReason reason, CancellationToken token) => Task.FromResult(DisconnectResult.Ok);
+        [OnConnect] void Connected(WebSocketClient client) { }
+        [OnPing] Task Ping(ReadOnlyMemory<byte> payload, WebSocketClient client, CancellationToken token) => client.SendAsync(WebSocketFrame.Text("pinged"), token).AsTask();
         async void NotAHandler() => await Task.Yield();
         """));
 

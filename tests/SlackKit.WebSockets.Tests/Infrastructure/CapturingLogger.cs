@@ -12,7 +12,16 @@ internal sealed class CapturingLogger : ILoggerProvider, ILogger
 
     public ILoggerFactory Factory() => LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(this));
 
-    public ILogger CreateLogger(string categoryName) => this;
+    private readonly ConcurrentQueue<string> _categories = new();
+
+    /// <summary>Every category a logger was made for, in order.</summary>
+    public string[] Categories => [.. _categories];
+
+    public ILogger CreateLogger(string categoryName)
+    {
+        _categories.Enqueue(categoryName);
+        return this;
+    }
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
