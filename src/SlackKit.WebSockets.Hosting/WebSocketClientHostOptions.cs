@@ -29,6 +29,24 @@ public sealed class WebSocketClientHostOptions
     /// <summary>The wait before such a restart. Default: 5 seconds.</summary>
     public TimeSpan RestartDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How many restarts in the host's life, at most; after that a failed client stays ended. Default: 10.</summary>
+    /// <summary>
+    /// How many restarts within <see cref="RestartWindow"/>, at most; a client that fails once more stays ended (see
+    /// <see cref="StopHostWhenEnded"/>). Default: 10.
+    /// </summary>
     public int MaxRestarts { get; set; } = 10;
+
+    /// <summary>
+    /// The window <see cref="MaxRestarts"/> is counted in: restarts longer ago than this no longer count, so a bot
+    /// that fails now and then over weeks is not given up on. Default: 10 minutes.
+    /// </summary>
+    public TimeSpan RestartWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Whether the host stops when the client has failed and will not be started again (past
+    /// <see cref="MaxRestarts"/>, or <see cref="RestartOnFailure"/> off), as a failed <c>BackgroundService</c> stops
+    /// its host by default since .NET 8: a bot process that runs on without its bot helps nobody, and a process
+    /// supervisor can start it afresh. It is logged as an error either way. A client that ended as
+    /// <c>[OnDisconnect]</c> decided does not stop the host. Default: true.
+    /// </summary>
+    public bool StopHostWhenEnded { get; set; } = true;
 }

@@ -23,6 +23,8 @@ public sealed partial class WebSocketClientService<THandler> : IHostedService
     private Task _supervision = Task.CompletedTask;
     private volatile WebSocketClient? _client;
     private int _restarts;
+    private readonly Queue<long> _recentRestarts = new(); // the supervision loop's alone: timestamps of restarts within RestartWindow
+    private volatile bool _endedForGood; // set by the supervision loop when no restart will follow; read by the health check
 
     /// <summary>Created by the container; see <see cref="WebSocketClientServiceCollectionExtensions.AddWebSocketClient{THandler}"/>.</summary>
     public WebSocketClientService(IServiceProvider services, IOptionsMonitor<WebSocketClientHostOptions> options)
@@ -38,8 +40,11 @@ public sealed partial class WebSocketClientService<THandler> : IHostedService
     /// <summary>The client now running, or the one that ended last; null before the host starts.</summary>
     public WebSocketClient? Client => _client;
 
-    /// <summary>How many times a failed client was started again.</summary>
+    /// <summary>How many times a failed client was started again, in the host's life.</summary>
     public int Restarts => Volatile.Read(ref _restarts);
+
+    /// <summary>True once the client has ended and will not be started again (it failed past the restart policy, or ended as it decided).</summary>
+    public bool Ended => _endedForGood;
 
     /// <summary>Starts the client (its <c>[OnInit]</c> runs now: an exception from it fails the host's start).</summary>
     public Task StartAsync(CancellationToken cancellationToken)
@@ -88,22 +93,38 @@ public sealed partial class WebSocketClientService<THandler> : IHostedService
                 if (_client is { } client)
                 {
                     TerminateReason reason = await client.Completion.WaitAsync(stopping).ConfigureAwait(false);
-                    if (reason.Kind != TerminateKind.Failed || !_options.RestartOnFailure)
+                    if (reason.Kind != TerminateKind.Failed)
                     {
+                        _endedForGood = true;
                         LogEnded(_logger, OptionsName, reason.ToString());
+                        return;
+                    }
+
+                    if (!_options.RestartOnFailure)
+                    {
+                        EndForGood($"{reason}; RestartOnFailure is off", reason.Exception);
                         return;
                     }
                 }
 
-                if (Restarts >= _options.MaxRestarts)
+                TimeProvider time = _options.Client.TimeProvider;
+                while (_recentRestarts.TryPeek(out long at) && time.GetElapsedTime(at) >= _options.RestartWindow)
                 {
-                    LogEnded(_logger, OptionsName, $"failed, and {Restarts} restart(s) were allowed");
+                    _recentRestarts.Dequeue();
+                }
+
+                if (_recentRestarts.Count >= _options.MaxRestarts)
+                {
+                    EndForGood(
+                        $"{_client?.Completion.Result.ToString() ?? "its start failed"}; it was restarted {_recentRestarts.Count} time(s) within {_options.RestartWindow}, MaxRestarts is {_options.MaxRestarts}",
+                        _client?.Completion.Result.Exception);
                     return;
                 }
 
-                LogRestarting(_logger, OptionsName, _options.RestartDelay, _client?.Completion.Result.Exception);
-                await Task.Delay(_options.RestartDelay, _options.Client.TimeProvider, stopping).ConfigureAwait(false); // the client's clock: tests run it fake
+                LogRestarting(_logger, OptionsName, (long)_options.RestartDelay.TotalMilliseconds, _client?.Completion.Result.Exception);
+                await Task.Delay(_options.RestartDelay, time, stopping).ConfigureAwait(false); // the client's clock: tests run it fake
                 Interlocked.Increment(ref _restarts);
+                _recentRestarts.Enqueue(time.GetTimestamp());
                 try
                 {
                     _client = StartClient();
@@ -122,8 +143,23 @@ public sealed partial class WebSocketClientService<THandler> : IHostedService
         }
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "The WebSocket client for {Handler} failed; restarting in {Delay}")]
-    private static partial void LogRestarting(ILogger logger, string handler, TimeSpan delay, Exception? exception);
+    /// <summary>The client failed and no restart follows: said as an error, and the host is stopped when so configured.</summary>
+    private void EndForGood(string why, Exception? exception)
+    {
+        _endedForGood = true;
+        bool stopHost = _options.StopHostWhenEnded && _services.GetService<IHostApplicationLifetime>() is not null;
+        LogFailedForGood(_logger, OptionsName, why, stopHost ? "the host is stopped (StopHostWhenEnded)" : "the host runs on without it", exception);
+        if (stopHost)
+        {
+            _services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        }
+    }
+
+    [LoggerMessage(4, LogLevel.Error, "The WebSocket client for {Handler} failed and will not be started again: {Reason}; {Consequence}")]
+    private static partial void LogFailedForGood(ILogger logger, string handler, string reason, string consequence, Exception? exception);
+
+    [LoggerMessage(1, LogLevel.Warning, "The WebSocket client for {Handler} failed; restarting in {DelayMs} ms")]
+    private static partial void LogRestarting(ILogger logger, string handler, long delayMs, Exception? exception);
 
     [LoggerMessage(2, LogLevel.Information, "The WebSocket client for {Handler} ended: {Reason}")]
     private static partial void LogEnded(ILogger logger, string handler, string reason);

@@ -1,7 +1,9 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SlackKit.WebSockets.Hosting;
 using SlackKit.WebSockets.Tests.Infrastructure;
@@ -130,6 +132,127 @@ public partial class HostingTests
         Assert.Equal(TerminateKind.Closed, reason.Kind);
         Assert.Equal(0, service.Restarts);
         Assert.Equal(1, server.Connections);
+    }
+
+    [Fact]
+    public async Task Issue11_5_a_client_failed_past_MaxRestarts_is_logged_as_an_error_stops_the_host_and_its_health_check_reads_Unhealthy()
+    {
+        var recorder = new Recorder();
+        await using KestrelServer server = await KestrelServer.StartAsync(socket =>
+            socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "go away", CancellationToken.None));
+        using var logs = new CapturingLogger();
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddSingleton(recorder);
+        builder.Services.AddWebSocketClient<FailingBot>(options =>
+        {
+            options.Url = server.Url;
+            options.RestartDelay = TimeSpan.FromMilliseconds(20);
+            options.MaxRestarts = 1;
+        });
+        builder.Services.AddHealthChecks().AddWebSocketClient<FailingBot>();
+        using IHost host = builder.Build();
+        IHostApplicationLifetime lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopping = new TaskCompletionSource();
+        lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+
+        await host.StartAsync();
+        await stopping.Task.WaitAsync(Recorder.Timeout); // the host stops itself (StopHostWhenEnded, the default)
+        HealthReport health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        await host.StopAsync();
+
+        Assert.Equal(2, recorder.Events.Count(e => e == "terminate:Failed")); // the first start and one restart
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.StartsWith("ended: failed:", health.Entries["websocket-FailingBot"].Description);
+        var error = Assert.Single(logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("will not be started again", StringComparison.Ordinal));
+        Assert.Contains("MaxRestarts is 1; the host is stopped (StopHostWhenEnded)", error.Message);
+        Assert.IsType<InvalidOperationException>(error.Exception); // FailingBot's own
+    }
+
+    [Fact]
+    public async Task Issue11_5_the_health_check_reads_Healthy_while_connected_and_another_service_reaches_the_client_through_the_container()
+    {
+        var recorder = new Recorder();
+        await using KestrelServer server = await KestrelServer.StartEchoAsync();
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton(recorder);
+        builder.Services.AddWebSocketClient<HostedBot>(options => options.Url = server.Url);
+        builder.Services.AddSingleton<Announcer>();
+        builder.Services.AddHealthChecks().AddWebSocketClient<HostedBot>(name: "bot");
+        using IHost host = builder.Build();
+        HealthCheckService health = host.Services.GetRequiredService<HealthCheckService>();
+
+        HealthReport before = await health.CheckHealthAsync();
+        await host.StartAsync();
+        await recorder.WaitForAsync("connect");
+        HealthReport connected = await health.CheckHealthAsync();
+        await host.Services.GetRequiredService<Announcer>().AnnounceAsync("deploy done");
+        await recorder.WaitForAsync("text:deploy done");
+        await host.StopAsync();
+
+        Assert.Equal(HealthStatus.Unhealthy, before.Status);
+        Assert.Equal("not started", before.Entries["bot"].Description);
+        Assert.Equal(HealthStatus.Healthy, connected.Status);
+    }
+
+    [Theory]
+    [InlineData(20, false)] // each failure comes 20 s after the last restart: outside the 10 s window, so never the last
+    [InlineData(5, true)]   // 5 s after: the restart before it is in the window, and MaxRestarts is 1
+    public async Task Issue11_5_MaxRestarts_is_counted_within_RestartWindow_not_over_the_hosts_life(int secondsBetweenFailures, bool expectEnded)
+    {
+        var recorder = new Recorder();
+        using var closeNow = new SemaphoreSlim(0);
+        await using KestrelServer server = await KestrelServer.StartAsync(async socket =>
+        {
+            // Each connection holds until the test ends it, or the client closes it (the host's stop).
+            Task<WebSocketReceiveResult> receive = socket.ReceiveAsync(new byte[16], CancellationToken.None);
+            Task signal = closeNow.WaitAsync(Recorder.Timeout);
+            await Task.WhenAny(receive, signal);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "go away", CancellationToken.None);
+            await receive;
+        });
+        var clock = new TestClock();
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton(recorder);
+        builder.Services.AddWebSocketClient<FailingBot>(options =>
+        {
+            options.Url = server.Url;
+            options.RestartDelay = TimeSpan.FromSeconds(1);
+            options.RestartWindow = TimeSpan.FromSeconds(10);
+            options.MaxRestarts = 1;
+            options.StopHostWhenEnded = false;
+            options.Client.TimeProvider = clock;
+        });
+        using IHost host = builder.Build();
+        var service = host.Services.GetRequiredService<WebSocketClientService<FailingBot>>();
+        static int Connections(string[] events) => events.Count(e => e.StartsWith("connect:", StringComparison.Ordinal));
+
+        await host.StartAsync();
+        int rounds = expectEnded ? 2 : 3;
+        for (int round = 1; round <= rounds; round++)
+        {
+            await recorder.WaitForAsync(e => Connections(e) == round, $"connection {round}");
+            clock.Advance(TimeSpan.FromSeconds(secondsBetweenFailures));
+            closeNow.Release(); // the server closes; the handler's [OnDisconnect] throws; the client fails
+            int next = round + 1;
+            Task after = expectEnded && round == rounds
+                ? Recorder.WaitUntilAsync(() => service.Ended, "the client to end for good")
+                : recorder.WaitForAsync(e => Connections(e) == next, $"connection {next}, after a restart");
+            await clock.RunUntilAsync(after, horizon: TimeSpan.FromSeconds(1)); // the restart delay
+            await after;
+        }
+
+        await host.StopAsync();
+
+        Assert.Equal(expectEnded ? 1 : 3, service.Restarts);
+        Assert.Equal(expectEnded, service.Ended);
+    }
+
+    /// <summary>Another service of the host that sends through the hosted client.</summary>
+    public sealed class Announcer(WebSocketClientService<HostedBot> bot)
+    {
+        public ValueTask AnnounceAsync(string text) =>
+            (bot.Client ?? throw new InvalidOperationException("The host has not started the bot.")).SendAsync(WebSocketFrame.Text(text));
     }
 
     [WebSocketHandler]
