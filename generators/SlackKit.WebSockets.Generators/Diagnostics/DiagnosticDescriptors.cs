@@ -60,6 +60,12 @@ namespace SlackKit.WebSockets.Generators.Diagnostics
             "'{0}' cannot be a [WebSocketHandler] class: {1}",
             DiagnosticSeverity.Error);
 
+        public static readonly DiagnosticDescriptor PostNobodyTakes = Create(
+            DiagnosticIds.PostNobodyTakes,
+            "Post of a message no [OnInfo] method takes",
+            "'{0}' has no [OnInfo] method that takes {1}: the client will ignore this message. Add [OnInfo] to a method of '{0}' that takes {1}.",
+            DiagnosticSeverity.Warning);
+
         private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
             new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
     }

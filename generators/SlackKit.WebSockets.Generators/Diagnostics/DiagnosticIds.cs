@@ -14,5 +14,6 @@ namespace SlackKit.WebSockets.Generators.Diagnostics
         public const string AsyncVoidHandler = "SKWS006";
         public const string BlockingCall = "SKWS007";
         public const string UnsupportedHandlerClass = "SKWS008";
+        public const string PostNobodyTakes = "SKWS009";
     }
 }

@@ -15,12 +15,12 @@ public class MissingOnDisconnectAnalyzerTests
         }
         """,
         Verifier.Diagnostic("SKWS001").WithLocation(0).WithMessage(
-            "'Bot' has no [OnDisconnect]: after a disconnect the client will reconnect, with backoff, after every disconnect (InitResult.Reconnect). Add an [OnDisconnect] method to decide what it does."));
+            "'Bot' has no [OnDisconnect]: after a disconnect the client will reconnect, with backoff (InitResult.Reconnect). Add an [OnDisconnect] method to decide what it does."));
 
     [Theory]
-    [InlineData("InitResult.Ok", "terminate after the first disconnect (InitResult.Ok)")]
-    [InlineData("InitResult.Once", "terminate after the first disconnect (InitResult.Once)")]
-    [InlineData("InitResult.Reconnect", "reconnect, with backoff, after every disconnect (InitResult.Reconnect)")]
+    [InlineData("InitResult.Ok", "terminate (InitResult.Ok)")]
+    [InlineData("InitResult.Once", "terminate (InitResult.Once)")]
+    [InlineData("InitResult.Reconnect", "reconnect, with backoff (InitResult.Reconnect)")]
     public Task The_message_follows_what_OnInit_returns(string returned, string outcome) => Verifier.AnalyzerAsync<MissingOnDisconnectAnalyzer>($$"""
         using SlackKit.WebSockets;
         [WebSocketHandler]
@@ -52,7 +52,7 @@ public class MissingOnDisconnectAnalyzerTests
         }
         """,
         Verifier.Diagnostic("SKWS001").WithLocation(0).WithArguments("Bot",
-            "do what the InitResult that [OnInit] returns decides: reconnect for Reconnect, terminate for Ok and Once"));
+            "do what the InitResult that [OnInit] returns decides (reconnect for Reconnect, terminate for Ok and Once)"));
 
     [Fact]
     public Task Reports_nothing_when_there_is_an_OnDisconnect_or_no_handler() => Verifier.AnalyzerAsync<MissingOnDisconnectAnalyzer>("""

@@ -45,5 +45,6 @@ internal static class Verifier
     {
         state.AdditionalReferences.AddRange(Net100.References.All);
         state.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(WebSocketFrame).Assembly.Location));
+        state.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(Hosting.WebSocketClientService<>).Assembly.Location));
     }
 }

@@ -7,8 +7,10 @@ using Microsoft.CodeAnalysis.Operations;
 namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
 {
     /// <summary>
-    /// SKWS007: a blocking call in the body of a handler method (<c>.Result</c>, <c>.Wait()</c>,
-    /// <c>Thread.Sleep</c>, <c>GetAwaiter().GetResult()</c>): the mailbox waits, and so does every frame behind it.
+    /// SKWS007: a blocking call in the body of a handler method (<c>.Result</c>, <c>Task.Wait</c> in any overload,
+    /// <c>Thread.Sleep</c>, <c>GetAwaiter().GetResult()</c>, synchronous waits on <c>SemaphoreSlim</c>, events,
+    /// <c>WaitHandle</c>, <c>Monitor</c>, <c>Thread.Join</c>, <c>Process.WaitForExit</c>, <c>BlockingCollection.Take</c>):
+    /// the mailbox waits, and so does every frame behind it.
     /// Code in a lambda or local function is not reported: it may run elsewhere (Task.Run).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -43,8 +45,20 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
             string? what = (Owner(target.ContainingType), target.Name) switch
             {
                 ("System.Threading.Tasks.Task", "Wait" or "WaitAll" or "WaitAny") => $"Task.{target.Name}()",
-                ("System.Threading.Thread", "Sleep") => "Thread.Sleep",
+                ("System.Threading.Thread", "Sleep" or "Join") => $"Thread.{target.Name}()",
                 (_, "GetResult") when IsAwaiter(target.ContainingType) => "GetAwaiter().GetResult()",
+                // Synchronous waits on the primitives that have an asynchronous form (or none: then the wait belongs
+                // off the mailbox altogether).
+                ("System.Threading.SemaphoreSlim", "Wait") => "SemaphoreSlim.Wait()",
+                ("System.Threading.ManualResetEventSlim", "Wait") => "ManualResetEventSlim.Wait()",
+                ("System.Threading.CountdownEvent", "Wait") => "CountdownEvent.Wait()",
+                ("System.Threading.Barrier", "SignalAndWait") => "Barrier.SignalAndWait()",
+                ("System.Threading.WaitHandle", "WaitOne" or "WaitAll" or "WaitAny" or "SignalAndWait") => $"WaitHandle.{target.Name}()",
+                ("System.Threading.Monitor", "Wait") => "Monitor.Wait()",
+                ("System.Threading.SpinWait", "SpinUntil") => "SpinWait.SpinUntil()",
+                ("System.Diagnostics.Process", "WaitForExit") => "Process.WaitForExit()",
+                ("System.Collections.Concurrent.BlockingCollection<T>", "Take" or "TryTake" or "TakeFromAny" or "TryTakeFromAny")
+                    when target.Parameters.Length > 0 || target.Name == "Take" => $"BlockingCollection.{target.Name}()",
                 _ => null,
             };
             Report(context, what);

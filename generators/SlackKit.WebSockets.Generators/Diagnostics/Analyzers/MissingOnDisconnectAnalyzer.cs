@@ -68,10 +68,10 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
                     : returned.Distinct().ToList() is { Count: 1 } one && one[0] is { } name ? name : "Unknown";
                 string outcome = init switch
                 {
-                    "Reconnect" => "reconnect, with backoff, after every disconnect (InitResult.Reconnect)",
-                    "Ok" => "terminate after the first disconnect (InitResult.Ok)",
-                    "Once" => "terminate after the first disconnect (InitResult.Once)",
-                    _ => "do what the InitResult that [OnInit] returns decides: reconnect for Reconnect, terminate for Ok and Once",
+                    "Reconnect" => "reconnect, with backoff (InitResult.Reconnect)",
+                    "Ok" => "terminate (InitResult.Ok)",
+                    "Once" => "terminate (InitResult.Once)",
+                    _ => "do what the InitResult that [OnInit] returns decides (reconnect for Reconnect, terminate for Ok and Once)",
                 };
                 end.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.MissingOnDisconnect,
