@@ -8,17 +8,31 @@ namespace EchoBotSample;
 /// methods; the client calls them one at a time, so the fields need no locks.
 /// </summary>
 [WebSocketHandler]
-public sealed partial class EchoBot(TextWriter log, int expectedEchoes)
+public sealed partial class EchoBot(TextWriter log)
 {
-    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _allEchoed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new(); // the echo count is read by the program's thread as well
     private int _echoes;
+    private TaskCompletionSource? _waiting;
+    private int _waitingFor;
 
-    /// <summary>Completes when the first connection is up.</summary>
-    public Task Connected => _connected.Task;
+    /// <summary>How many connections were made.</summary>
+    public int Connections { get; private set; }
 
-    /// <summary>Completes when every message sent has come back.</summary>
-    public Task AllEchoed => _allEchoed.Task;
+    /// <summary>Completes once <paramref name="count"/> echoes in all have come back.</summary>
+    public Task WaitForEchoesAsync(int count, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_echoes >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waitingFor = count;
+            return _waiting.Task.WaitAsync(cancellationToken);
+        }
+    }
 
     [OnInit]
     private InitResult OnInit()
@@ -28,11 +42,7 @@ public sealed partial class EchoBot(TextWriter log, int expectedEchoes)
     }
 
     [OnConnect]
-    private void OnConnected()
-    {
-        log.WriteLine("connected");
-        _connected.TrySetResult();
-    }
+    private void OnConnected() => log.WriteLine($"connected (connection {++Connections})");
 
     [OnText]
     private void OnText(string text)
@@ -72,9 +82,12 @@ public sealed partial class EchoBot(TextWriter log, int expectedEchoes)
 
     private void Echoed()
     {
-        if (++_echoes == expectedEchoes)
+        lock (_gate)
         {
-            _allEchoed.TrySetResult();
+            if (++_echoes >= _waitingFor)
+            {
+                _waiting?.TrySetResult();
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,25 +10,57 @@ using Microsoft.Extensions.Logging;
 
 namespace EchoBotSample;
 
-/// <summary>A Kestrel WebSocket server on 127.0.0.1 that sends every message back as it came.</summary>
+/// <summary>
+/// A Kestrel WebSocket server on 127.0.0.1 that sends every message back as it came, and can restart on the same
+/// port (to show a bot crossing a disconnect).
+/// </summary>
 internal sealed class EchoServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<WebSocket, byte> _sockets = new();
+    private WebApplication? _app;
 
-    private EchoServer(WebApplication app, string url)
+    private EchoServer()
     {
-        _app = app;
-        Url = url;
     }
 
     /// <summary>The server's WebSocket URL.</summary>
-    public string Url { get; }
+    public string Url { get; private set; } = string.Empty;
 
     public static async Task<EchoServer> StartAsync()
     {
+        var server = new EchoServer();
+        await server.ListenAsync(port: 0);
+        return server;
+    }
+
+    /// <summary>
+    /// Restarts as a server being redeployed does: every connection is closed with 1012 (service restart), the
+    /// server stops, and comes back on the same port after <paramref name="downtime"/>. Meanwhile connects are refused.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan downtime)
+    {
+        foreach (WebSocket socket in _sockets.Keys)
+        {
+            try
+            {
+                await socket.CloseOutputAsync((WebSocketCloseStatus)1012, "restarting", CancellationToken.None);
+            }
+            catch (WebSocketException)
+            {
+                // Already gone.
+            }
+        }
+
+        await StopAsync();
+        await Task.Delay(downtime);
+        await ListenAsync(new Uri(Url).Port);
+    }
+
+    private async Task ListenAsync(int port)
+    {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         WebApplication app = builder.Build();
         app.UseWebSockets();
         app.Map("/echo", async context =>
@@ -39,11 +72,34 @@ internal sealed class EchoServer : IAsyncDisposable
             }
 
             using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
-            await EchoAsync(socket, context.RequestAborted);
+            _sockets.TryAdd(socket, 0);
+            try
+            {
+                await EchoAsync(socket, context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // The client went away, or the server is restarting.
+            }
+            finally
+            {
+                _sockets.TryRemove(socket, out _);
+            }
         });
         await app.StartAsync();
+        _app = app;
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new EchoServer(app, address.Replace("http://", "ws://", StringComparison.Ordinal) + "/echo");
+        Url = address.Replace("http://", "ws://", StringComparison.Ordinal) + "/echo";
+    }
+
+    private async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     private static async Task EchoAsync(WebSocket socket, CancellationToken cancellationToken)
@@ -62,7 +118,11 @@ internal sealed class EchoServer : IAsyncDisposable
 
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                await socket.CloseOutputAsync(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, socket.CloseStatusDescription, cancellationToken);
+                if (socket.State == WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, socket.CloseStatusDescription, cancellationToken);
+                }
+
                 return;
             }
 
@@ -70,9 +130,5 @@ internal sealed class EchoServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync();
 }
