@@ -39,6 +39,11 @@ internal static class EchoHarness
                 for (int i = 0; i < Contenders.Length; i++)
                 {
                     (string name, Func<IContender> create) = Contenders[(i + round) % Contenders.Length];
+                    if (Environment.GetEnvironmentVariable("SKWS_BENCH_CONTENDER") is { Length: > 0 } alone && alone != name)
+                    {
+                        continue; // profiling one contender (SKWS_BENCH_CONTENDER="[OnText] string")
+                    }
+
                     var run = new Run(workload);
                     await using (IContender contender = create())
                     {
@@ -55,6 +60,11 @@ internal static class EchoHarness
             foreach ((string name, _) in Contenders)
             {
                 List<Sample> s = samples[name];
+                if (s.Count == 0)
+                {
+                    continue;
+                }
+
                 double rate = Median(s.Select(x => x.Rate));
                 results.Add(new Result(
                     workload.Name, name, rate,
@@ -86,7 +96,7 @@ internal static class EchoHarness
         output.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (Result r in results)
         {
-            Result raw = results.Single(x => x.Workload == r.Workload && x.Contender == "raw ClientWebSocket");
+            Result raw = results.SingleOrDefault(x => x.Workload == r.Workload && x.Contender == "raw ClientWebSocket") ?? r; // one contender alone: ratios to itself
             string latency = r.P50 > 0 ? $"{r.P50:N0} / {r.P99:N0}" : "";
             output.WriteLine($"| {r.Workload} | {r.Contender} | {r.MessagesPerSecond:N0} (±{r.Spread:P0}) | {r.MessagesPerSecond / raw.MessagesPerSecond:0.00} | {r.CpuMicroseconds:N2} | {r.CpuMicroseconds / raw.CpuMicroseconds:0.00} | {r.BytesPerMessage:N1} | {r.WorkItems:N2} | {latency} |");
         }

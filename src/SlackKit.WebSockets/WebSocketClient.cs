@@ -853,7 +853,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// Messages up to this size may run inline. A larger one goes through the mailbox: its handler (decoding 16 KiB of
     /// UTF-8, say) then runs on another core while the receive loop reads the next one.
     /// </summary>
-    private const int InlineLimit = 4 * 1024;
+    private const int InlineLimit = ReceivePump.InlineLimit;
 
     /// <summary>
     /// Runs the frame's handler here, on the receive loop, when no callback runs, no mail waits and the message is small: what the mailbox
@@ -862,22 +862,33 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// meanwhile wait in the mailbox). The receive loop's flow already says it runs in this client (a handler's
     /// <see cref="StopAsync"/> does not wait for itself).
     /// </summary>
-    private bool TryHandleInline(Connection connection, Received message)
+    private bool TryHandleInline(Connection connection, Received message) =>
+        TryStartInline(connection, message) is not null;
+
+    InlineOutcome IConnectionOwner.TryHandleInline(Connection connection, Received message) =>
+        TryStartInline(connection, message) switch
+        {
+            null => InlineOutcome.NotTaken,
+            { IsCompleted: true } => InlineOutcome.Done,
+            _ => InlineOutcome.Pending,
+        };
+
+    /// <summary>The inline handler's task (completed when it ran synchronously), or null when it cannot run inline now.</summary>
+    private Task? TryStartInline(Connection connection, Received message)
     {
         if (message.Payload.Length > InlineLimit || !_mailbox.IsEmpty || _stopping.IsCancellationRequested || !_callbacks.Wait(0))
         {
-            return false;
+            return null;
         }
 
         if (!_mailbox.IsEmpty)
         {
             _callbacks.Release(); // a mail came first: it goes first
-            return false;
+            return null;
         }
 
         // A handler that completes synchronously is done (and the callbacks free) when this returns.
-        _ = HandleInlineAsync(connection, message);
-        return true;
+        return HandleInlineAsync(connection, message);
     }
 
     private async Task HandleInlineAsync(Connection connection, Received message)

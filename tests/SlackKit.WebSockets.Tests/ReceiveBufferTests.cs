@@ -60,6 +60,55 @@ public partial class ReceiveBufferTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    public async Task Row3_a_message_read_in_place_stays_intact_for_a_handler_that_keeps_it_while_the_loop_reads_on(int receiveQueueCapacity)
+    {
+        // The four messages come in one packet: the first runs inline, read in place in the loop's buffer, and its
+        // handler awaits before it reads its payload; the loop must read on (the other three) without touching it.
+        var recorder = new Recorder();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int elsewhere = Volatile.Read(ref Live.ReceiveBuffers);
+        await using RawPeer peer = RawPeer.Start(async connection =>
+        {
+            await connection.AcceptAsync(RawConnection.Text("slow " + new string('s', 100)), RawConnection.Text("a"), RawConnection.Text("b"), RawConnection.Text("c"));
+            await connection.AnswerLikeAHealthyServerAsync();
+        });
+        await using WebSocketClient client = WebSocketClient.Start(peer.Url, new KeepsPayload(recorder, release.Task),
+            new WebSocketClientOptions { ReceiveQueueCapacity = receiveQueueCapacity });
+
+        await recorder.WaitForAsync("awaiting");
+        await Recorder.WaitUntilAsync(() => client.State == WebSocketClientState.Connected, "connected");
+        release.SetResult();
+        string[] events = await recorder.WaitForAsync(e => e.Length == 5, "four messages");
+
+        Assert.Equal(["awaiting", "slow " + new string('s', 100), "a", "b", "c"], events);
+        await Recorder.WaitUntilAsync(() => Volatile.Read(ref Live.ReceiveBuffers) <= elsewhere, "every buffer back once idle");
+        Assert.True(client.Post("still flowing")); // the place the slow handler held in the receive queue was given back
+        await recorder.WaitForAsync("info:still flowing");
+    }
+
+    [WebSocketHandler]
+    private sealed partial class KeepsPayload(Recorder recorder, Task release)
+    {
+        [OnText]
+        async Task Text(ReadOnlyMemory<byte> utf8)
+        {
+            if (utf8.Span.StartsWith("slow"u8))
+            {
+                recorder.Add("awaiting");
+                await release;
+            }
+
+            recorder.Add(System.Text.Encoding.UTF8.GetString(utf8.Span)); // read after the await: the buffer must be intact
+        }
+
+        [OnInfo] void Info(string note) => recorder.Add("info:" + note);
+
+        [OnDisconnect] DisconnectResult Lost() => DisconnectResult.Close("test over");
+    }
+
     [WebSocketHandler]
     private sealed partial class HoldingHandler(Recorder recorder, TaskCompletionSource? release)
     {

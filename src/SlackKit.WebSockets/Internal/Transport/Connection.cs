@@ -8,6 +8,12 @@ internal interface IConnectionOwner
     /// <summary>A whole message, a ping or pong, or the peer's close (which the owner answers with <see cref="Connection.AnswerClose"/>), in arrival order.</summary>
     void OnReceived(Connection connection, Received message);
 
+    /// <summary>
+    /// A small data message, read in place (<see cref="Received.Borrowed"/>), offered to run on the receive loop now,
+    /// when nothing else is to be handled first. <see cref="InlineOutcome.NotTaken"/> leaves it with the caller.
+    /// </summary>
+    InlineOutcome TryHandleInline(Connection connection, Received message);
+
     /// <summary>The connection must close with <paramref name="close"/> once the messages handed on so far are handled (their replies go first).</summary>
     void CloseInOrder(Connection connection, WebSocketFrame close);
 
@@ -282,6 +288,19 @@ internal sealed class Connection : IReceiveSink
     void IReceiveSink.Deliver(Received message) => HandOn(message);
 
     void IReceiveSink.DeliverClose(Received close) => HandOn(close);
+
+    InlineOutcome IReceiveSink.TryDeliverInline(Received message)
+    {
+        _liveness.OnStallBegan();
+        try
+        {
+            return _owner.TryHandleInline(this, message);
+        }
+        finally
+        {
+            _liveness.OnStallEnded();
+        }
+    }
 
     /// <summary>
     /// Hands a message to the owner, which may run its handler right here on the receive loop (inline): while it

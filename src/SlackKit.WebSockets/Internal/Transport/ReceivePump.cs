@@ -29,6 +29,9 @@ internal interface IReceiveSink
     /// <summary>The peer began the close (contract row 5): its close goes to [OnClose], then is answered.</summary>
     void DeliverClose(Received close);
 
+    /// <summary>A small whole data message, read in place, offered to run inline (see <see cref="IConnectionOwner.TryHandleInline"/>).</summary>
+    InlineOutcome TryDeliverInline(Received message);
+
     /// <summary>The peer broke the protocol: the connection closes with the violation's code after what came before.</summary>
     void OnViolation(ProtocolViolation violation);
 }
@@ -44,10 +47,12 @@ internal interface IReceiveSink
 /// Buffers: a read buffer that grows while reads fill it (4 KiB to 64 KiB) and goes back to the pool whenever the peer
 /// has nothing more to send (the loop then waits with a zero-byte read, holding no buffer); a message that does not
 /// fit in it, or comes in fragments, is put together in a buffer of its own, and a large frame is read straight into
-/// that. Each message handed on is copied to a buffer of its size, which the handler gives back.
+/// that. A small message whose handler can run inline (nothing else waits to be handled) is handed on in place, in
+/// the read buffer: if its handler is still running when the loop must read on, the handler keeps that buffer and the
+/// loop reads on in a fresh one. Any other message is copied to a buffer of its size, which the handler gives back.
 /// </para>
 /// <para>
-/// One loop; every field is its own, except the control allowance (given back through <see cref="IReceiveLease.Return"/>, from the mailbox) and the
+/// One loop; every field is its own, except the control allowance (given back through <see cref="IReceiveLease.Return"/>, from the mailbox), the lend state (see its declaration) and the
 /// liveness timestamps it reports (read by the keepalive loop).
 /// </para>
 /// </remarks>
@@ -55,6 +60,17 @@ internal sealed class ReceivePump : IReceiveLease
 {
     private const int MinBufferSize = 4 * 1024;
     private const int MaxBufferSize = 64 * 1024;
+
+    /// <summary>Messages up to this size are offered to run inline, read in place (the client's own limit is the same).</summary>
+    internal const int InlineLimit = 4 * 1024;
+
+    // The read buffer lent to a handler running inline (a message read in place): the handler returns it when done,
+    // or, if it is still running when the loop must read on, the loop gives it up to the handler and reads on in a
+    // fresh one. Decided once per lend by whoever moves _lendState first: the receive loop (Lent -> GivenUp) or the
+    // handler's thread (Lent -> Returned). _givenUpCredit is written by the loop before it moves the state.
+    private const int NotLent = 0, Lent = 1, Returned = 2, GivenUp = 3;
+    private int _lendState;
+    private bool _givenUpCredit;
 
     private readonly Stream _stream;
     private readonly FrameReader _reader;
@@ -293,9 +309,94 @@ internal sealed class ReceivePump : IReceiveLease
 
     private ValueTask DeliverDataAsync(byte[] source, int start, int length)
     {
+        // Not while a handler still holds a buffer given up to it: the callbacks are busy then (the offer would be
+        // refused anyway), and the lend state is that handler's until it returns the buffer.
+        if (length <= InlineLimit && !_handshake.IsClosing && Volatile.Read(ref _lendState) != GivenUp)
+        {
+            // A small message is first offered to run inline, read in place: no copy, no place in the receive queue
+            // while its handler runs synchronously (the loop is not reading meanwhile).
+            WebSocketFrameKind kind = _reader.MessageOpcode.ToKind();
+            Volatile.Write(ref _lendState, Lent);
+            switch (_sink.TryDeliverInline(Received.Borrowed(kind, source, start, length, this)))
+            {
+                case InlineOutcome.Done:
+                    _liveness.OnMessageEnded();
+                    ClientMetrics.MessagesReceived.Add(1, ClientMetrics.Kind(kind));
+                    ClientMetrics.BytesReceived.Add(length);
+                    return default;
+                case InlineOutcome.Pending:
+                    _liveness.OnMessageEnded();
+                    ClientMetrics.MessagesReceived.Add(1, ClientMetrics.Kind(kind));
+                    ClientMetrics.BytesReceived.Add(length);
+                    return GiveUpBufferAsync(source);
+                default:
+                    Volatile.Write(ref _lendState, NotLent);
+                    break;
+            }
+        }
+
         byte[] copy = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         source.AsSpan(start, length).CopyTo(copy);
         return DeliverAsync(copy, length);
+    }
+
+    /// <summary>
+    /// The inline handler of a message read in place is still running, and the loop must read on: unless the handler
+    /// finished meanwhile, it keeps the buffer (and a place in the receive queue, as a message in the mailbox holds)
+    /// and the loop reads on in a fresh one, with what it had not consumed yet.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask GiveUpBufferAsync(byte[] lent)
+    {
+        bool credit = _credits.TryTake();
+        if (!credit)
+        {
+            _liveness.OnStallBegan();
+            try
+            {
+                credit = await _credits.TakeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _liveness.OnStallEnded();
+            }
+        }
+
+        _givenUpCredit = credit;
+        if (Interlocked.CompareExchange(ref _lendState, GivenUp, Lent) != Lent)
+        {
+            // The handler finished first and did not keep the buffer.
+            if (credit)
+            {
+                _credits.Release();
+            }
+
+            return;
+        }
+
+        // The lent buffer is the message's own now (as an assembled message's is): the loop holds only the fresh one.
+        byte[] fresh = ArrayPool<byte>.Shared.Rent(Math.Max(_bufferSize, _end - _start));
+        lent.AsSpan(_start, _end - _start).CopyTo(fresh);
+        _end -= _start;
+        _start = 0;
+        _buffer = fresh;
+    }
+
+    void IReceiveLease.ReturnBorrowed(byte[] buffer)
+    {
+        if (Interlocked.CompareExchange(ref _lendState, Returned, Lent) == Lent)
+        {
+            return; // still the loop's read buffer
+        }
+
+        // Given up to this handler by the loop: it goes back to the pool now, with the place it held.
+        bool credit = _givenUpCredit;
+        Volatile.Write(ref _lendState, NotLent);
+        ArrayPool<byte>.Shared.Return(buffer);
+        if (credit)
+        {
+            _credits.Release();
+        }
     }
 
     /// <summary>Hands a whole data message on once the receive queue has room (the loop stops reading meanwhile).</summary>
