@@ -165,6 +165,69 @@ public class SendTests
     }
 
     [Fact]
+    public async Task Awaited_sends_written_by_their_callers_and_casts_through_the_writer_keep_each_callers_order_and_lose_nothing()
+    {
+        // SendAsync writes on its caller's thread when nothing is queued or being written (the write token), and
+        // queues otherwise; Cast always queues. Mixed from several threads, every frame arrives once, in each
+        // caller's order.
+        const int Threads = 4;
+        const int PerThread = 400;
+        var received = new ConcurrentQueue<string>();
+        var allReceived = new TaskCompletionSource();
+        await using KestrelServer server = await KestrelServer.StartAsync(async socket =>
+        {
+            while (true)
+            {
+                Message message = await socket.ReceiveMessageAsync();
+                if (message.Type == WebSocketMessageType.Close)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    return;
+                }
+
+                received.Enqueue(message.Text);
+                if (received.Count == Threads * PerThread)
+                {
+                    allReceived.TrySetResult();
+                }
+            }
+        });
+        var recorder = new Recorder();
+        await using WebSocketClient client = WebSocketClient.Start(server.Url, new RecordingHandler(recorder),
+            new WebSocketClientOptions { SendQueueCapacity = 64 });
+        await recorder.WaitForAsync("connect");
+
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously); // not a Barrier: no pool thread blocks
+        Task senders = Task.WhenAll(Enumerable.Range(0, Threads).Select(thread => Task.Run(async () =>
+        {
+            await go.Task;
+            for (int i = 0; i < PerThread; i++)
+            {
+                var frame = WebSocketFrame.Text($"{thread}:{i}");
+                if (i % 3 == 0 && client.Cast(frame))
+                {
+                    continue;
+                }
+
+                await client.SendAsync(frame); // also when the cast found the queue full
+            }
+        })));
+        go.SetResult();
+        await senders.WaitAsync(Recorder.Timeout);
+        await allReceived.Task.WaitAsync(Recorder.Timeout);
+
+        string[] wire = [.. received];
+        Assert.Equal(Threads * PerThread, wire.Length);
+        for (int thread = 0; thread < Threads; thread++)
+        {
+            string prefix = thread + ":";
+            Assert.Equal(Enumerable.Range(0, PerThread).Select(i => prefix + i), wire.Where(w => w.StartsWith(prefix, StringComparison.Ordinal)));
+        }
+
+        Assert.Equal(0, client.DroppedFrames);
+    }
+
+    [Fact]
     public async Task Row10_Cast_while_disconnected_returns_false_and_the_client_lives_on()
     {
         var recorder = new Recorder();

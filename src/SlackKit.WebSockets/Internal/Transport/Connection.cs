@@ -168,6 +168,11 @@ internal sealed class Connection : IReceiveSink
     /// <exception cref="InvalidOperationException">The connection closed before the frame was written.</exception>
     public ValueTask SendAsync(WebSocketFrame frame, CancellationToken cancellationToken)
     {
+        if (!cancellationToken.IsCancellationRequested && _writer.TryWriteNow(frame) is { } now)
+        {
+            return now; // nothing queued, nothing being written: written on this thread (see Writer.TryWriteNow)
+        }
+
         SendCompletion written = SendCompletion.Rent();
         written.CancelWith(cancellationToken);
         ValueTask<bool> queued;

@@ -27,6 +27,9 @@ internal enum ControlAdd
 /// <remarks>
 /// Thread-safe: any thread adds; the writer is the one reader. Its state is guarded by the signal's gate. The
 /// writer waits allocation-free (<see cref="AsyncSignal"/>); callers waiting for room are rare and get a task each.
+/// The queue also holds the write token: one writer to the stream at a time, either the writer loop (for a burst)
+/// or a <c>SendAsync</c> caller that finds nothing queued and nothing being written, and writes its frame itself
+/// (<see cref="TryBeginWriteNow"/>), as a raw <c>ClientWebSocket</c> caller does: no hand-off to the writer's thread.
 /// </remarks>
 internal sealed class SendQueue(int capacity) : AsyncSignal
 {
@@ -41,6 +44,7 @@ internal sealed class SendQueue(int capacity) : AsyncSignal
     private int _taken; // taken by the writer, not yet written: they hold their room until they are
     private bool _closeQueued;
     private bool _completed;
+    private bool _writing; // the write token: the writer loop during a burst, or a caller writing its frame itself
     private byte[]? _control; // made at the first control frame
     private int _controlHead;
     private int _controlCount;
@@ -249,16 +253,81 @@ internal sealed class SendQueue(int capacity) : AsyncSignal
     // ---------------------------------------------------------------- the writer's side
 
     /// <summary>True when something can be taken; false once the queue is completed and empty.</summary>
+    /// <remarks>
+    /// Not while a caller writes its frame itself: its end (<see cref="EndWriteNow"/>) wakes the writer when something
+    /// was queued meanwhile. The writer claims the write token with <see cref="TryBeginBurst"/>.
+    /// </remarks>
     public ValueTask<bool> WaitToReadAsync()
     {
         lock (Gate)
         {
-            if (_count > 0 || _controlCount > 0)
+            if ((_count > 0 || _controlCount > 0) && !_writing)
             {
                 return new ValueTask<bool>(true);
             }
 
-            return _completed ? new ValueTask<bool>(false) : WaitUnderGate();
+            return _completed && !_writing ? new ValueTask<bool>(false) : WaitUnderGate();
+        }
+    }
+
+    /// <summary>The writer takes the write token for a burst; false when a caller holds it (wait again).</summary>
+    public bool TryBeginBurst()
+    {
+        lock (Gate)
+        {
+            if (_writing)
+            {
+                return false;
+            }
+
+            _writing = true;
+            return true;
+        }
+    }
+
+    /// <summary>The writer's burst is over: the token is free.</summary>
+    public void EndBurst()
+    {
+        lock (Gate)
+        {
+            _writing = false;
+        }
+    }
+
+    /// <summary>
+    /// A data frame's caller may write it itself, now: nothing is queued or being written, there is room, no close is
+    /// queued. Then it holds the write token and a place in the queue until <see cref="EndWriteNow"/>.
+    /// </summary>
+    public bool TryBeginWriteNow()
+    {
+        lock (Gate)
+        {
+            if (_writing || _count > 0 || _controlCount > 0 || _closeQueued || _completed || !HasRoomUnderGate)
+            {
+                return false;
+            }
+
+            _writing = true;
+            _taken++;
+            return true;
+        }
+    }
+
+    /// <summary>The caller's own write is over: the token and its place are free, and the writer is woken if frames came meanwhile.</summary>
+    public void EndWriteNow()
+    {
+        bool wake;
+        lock (Gate)
+        {
+            _writing = false;
+            _taken--;
+            WakeRoomWaiterUnderGate();
+            wake = (_count > 0 || _controlCount > 0 || _completed) && TakeWaiterUnderGate();
+        }
+
+        if (wake)
+        {
+            Wake();
         }
     }
 
@@ -345,7 +414,7 @@ internal sealed class SendQueue(int capacity) : AsyncSignal
     /// <summary>Frames queued or being written, against the capacity (a close frame needs no room).</summary>
     private bool HasRoomUnderGate => _count + _taken < capacity;
 
-    protected override bool ResultOnWake() => _count > 0 || _controlCount > 0 || !_completed;
+    protected override bool ResultOnWake() => _count > 0 || _controlCount > 0 || !_completed || _writing;
 
     private void Push(in Outgoing item)
     {

@@ -12,13 +12,87 @@ namespace SlackKit.WebSockets.Internal.Transport;
 /// what was queued after it, or when the connection failed, is dropped and counted.
 /// </summary>
 /// <remarks>
-/// Runs as one loop; its fields are its own but for <see cref="Dropped"/> (read by the connection) and the liveness
-/// timestamps it reports (read by the keepalive loop).
+/// Runs as one loop, but a <c>SendAsync</c> caller that finds nothing queued and nothing being written writes its frame
+/// itself (<see cref="TryWriteNow"/>): whoever holds the queue's write token (<see cref="SendQueue.TryBeginBurst"/>,
+/// <see cref="SendQueue.TryBeginWriteNow"/>) owns the fields below and the stream; the token goes from one to the next
+/// under the queue's lock, which orders their writes. <see cref="Dropped"/> is read by the connection, the liveness
+/// timestamps by the keepalive loop.
 /// </remarks>
 internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake handshake, Liveness liveness, Action<Exception> onFailure)
 {
     /// <summary>Frames up to this size are gathered into a batch; a larger one is written on its own.</summary>
     public const int MaxBatchedFrame = 32 * 1024;
+
+    /// <summary>
+    /// Writes a data frame on the caller's thread when nothing is queued and nothing is being written: no hand-off to
+    /// this loop and, when the socket takes the bytes at once, no wait at all. Null when the frame must be queued
+    /// instead (something is queued or being written, a close is queued, the frame is large); otherwise the write,
+    /// which fails with the connection's end.
+    /// </summary>
+    public ValueTask? TryWriteNow(WebSocketFrame frame)
+    {
+        int payload = FrameEncoder.GetPayloadLength(frame);
+        int size = FrameEncoder.GetFrameLength(payload);
+        if (size > MaxBatchedFrame || frame.Kind == WebSocketFrameKind.Close || !queue.TryBeginWriteNow())
+        {
+            return null;
+        }
+
+        byte[] encoded = ArrayPool<byte>.Shared.Rent(size);
+        ValueTask write;
+        try
+        {
+            if (_failure is not null || _closeWritten)
+            {
+                EndWriteNow(encoded);
+                Interlocked.Increment(ref _dropped);
+                return ValueTask.FromException(NotWritten(_failure));
+            }
+
+            int length = FrameEncoder.Encode(frame, payload, encoded);
+            write = WriteAsync(encoded.AsMemory(0, length));
+        }
+        catch
+        {
+            EndWriteNow(encoded);
+            throw;
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            return new ValueTask(WrittenNow(frame, payload, encoded));
+        }
+
+        return WhenWrittenNowAsync(write, frame, payload, encoded);
+    }
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WhenWrittenNowAsync(ValueTask write, WebSocketFrame frame, int payload, byte[] encoded)
+    {
+        await write.ConfigureAwait(false); // WriteAsync does not throw: a failure is in _failure
+        await WrittenNow(frame, payload, encoded).ConfigureAwait(false);
+    }
+
+    /// <summary>After a caller's own write (which records a failure rather than throw): counted, or dropped and said.</summary>
+    private Task WrittenNow(WebSocketFrame frame, int payload, byte[] encoded)
+    {
+        Exception? failure = _failure;
+        EndWriteNow(encoded);
+        if (failure is not null)
+        {
+            Interlocked.Increment(ref _dropped);
+            return Task.FromException(NotWritten(failure));
+        }
+
+        Count(frame.Kind, payload);
+        return Task.CompletedTask;
+    }
+
+    private void EndWriteNow(byte[] encoded)
+    {
+        ArrayPool<byte>.Shared.Return(encoded);
+        queue.EndWriteNow();
+    }
 
     private long _dropped;
     private bool _closeWritten;
@@ -39,12 +113,24 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
         {
             while (await queue.WaitToReadAsync().ConfigureAwait(false))
             {
-                batch ??= BufferSlots.Batches.Rent();
-                await WriteBurstAsync(batch).ConfigureAwait(false);
+                if (!queue.TryBeginBurst())
+                {
+                    continue; // a caller is writing its own frame: its end wakes this loop again
+                }
 
-                // Nothing is held between bursts: an idle connection keeps no batch buffer.
-                BufferSlots.Batches.Return(batch);
-                batch = null;
+                try
+                {
+                    batch ??= BufferSlots.Batches.Rent();
+                    await WriteBurstAsync(batch).ConfigureAwait(false);
+
+                    // Nothing is held between bursts: an idle connection keeps no batch buffer.
+                    BufferSlots.Batches.Return(batch);
+                    batch = null;
+                }
+                finally
+                {
+                    queue.EndBurst();
+                }
             }
         }
         finally
