@@ -22,7 +22,8 @@ internal static class EchoHarness
 
     public static async Task<IReadOnlyList<Result>> RunAsync(Uri url, bool quick, bool kestrel, TextWriter log, string? only = null)
     {
-        int rounds = quick ? 1 : 5;
+        // SKWS_BENCH_ROUNDS: more rounds, for a profiler to sample one workload long enough.
+        int rounds = quick ? 1 : int.TryParse(Environment.GetEnvironmentVariable("SKWS_BENCH_ROUNDS"), out int asked) && asked > 0 ? asked : 5;
         var results = new List<Result>();
         foreach (Workload workload in Workload.All)
         {
