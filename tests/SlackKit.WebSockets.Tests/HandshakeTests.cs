@@ -265,11 +265,11 @@ public partial class HandshakeTests
     public async Task The_upgrade_is_an_HTTP_1_1_GET_with_the_headers_and_cookie_ConfigureRequest_set()
     {
         var recorder = new Recorder();
-        string? request = null;
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using RawPeer peer = RawPeer.Start(async connection =>
         {
             await connection.AcceptAsync();
-            request = connection.Request;
+            seen.SetResult(connection.Request!); // the client may see the 101 before this line runs: the test awaits it
             await connection.ReadUntilCloseAsync();
         });
         var options = new WebSocketClientOptions
@@ -286,7 +286,7 @@ public partial class HandshakeTests
         await using WebSocketClient client = WebSocketClient.Start(peer.Url, new RecordingHandler(recorder), options);
         await recorder.WaitForAsync("connect");
 
-        string[] lines = request!.Split("\r\n");
+        string[] lines = (await seen.Task.WaitAsync(Recorder.Timeout)).Split("\r\n");
         Assert.Equal("GET /raw HTTP/1.1", lines[0]);
         Assert.Contains("Authorization: Bearer xapp-1", lines);
         Assert.Contains("Cookie: session=abc; theme=dark", lines);
