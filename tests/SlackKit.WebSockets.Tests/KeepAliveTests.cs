@@ -74,17 +74,24 @@ public partial class KeepAliveTests
         WebSocketClient client = WebSocketClient.Start(peer.Url, new GatedHandler(recorder, gate.Task), options);
 
         await using IAsyncDisposable stopping = clock.Own(client);
-        await recorder.WaitForAsync("handling:m1");
-
-        // The handler holds m1 for ten keepalive intervals, over three timeouts: the client reads nothing meanwhile.
-        for (int step = 0; step < 10; step++)
+        try
         {
-            await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(100), $"keepalive step {step}");
-            clock.Advance(TimeSpan.FromMilliseconds(100));
-        }
+            await recorder.WaitForAsync("handling:m1");
 
-        gate.SetResult();
-        await recorder.WaitForAsync("handled:m4");
+            // The handler holds m1 for ten keepalive intervals, over three timeouts: the client reads nothing meanwhile.
+            for (int step = 0; step < 10; step++)
+            {
+                await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(100), $"keepalive step {step}");
+                clock.Advance(TimeSpan.FromMilliseconds(100));
+            }
+
+            gate.SetResult();
+            await recorder.WaitForAsync("handled:m4");
+        }
+        finally
+        {
+            gate.TrySetResult(); // a failure above must not leave the handler holding the mailbox (the stop would hang and hide it)
+        }
 
         Assert.Equal(WebSocketClientState.Connected, client.State);
         Assert.DoesNotContain(recorder.Events, e => e.StartsWith("disconnect:", StringComparison.Ordinal));
