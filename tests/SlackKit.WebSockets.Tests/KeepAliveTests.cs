@@ -88,6 +88,13 @@ public partial class KeepAliveTests
             gate.SetResult();
             await recorder.WaitForAsync("handled:m4");
         }
+        catch (TimeoutException waiting)
+        {
+            // Say why the connection went: the handler is let go, and the disconnect it held back is reported.
+            gate.TrySetResult();
+            string[] events = await recorder.WaitForPrefixAsync("disconnect:");
+            throw new TimeoutException($"{waiting.Message} Then: [{string.Join(", ", events)}]", waiting);
+        }
         finally
         {
             gate.TrySetResult(); // a failure above must not leave the handler holding the mailbox (the stop would hang and hide it)

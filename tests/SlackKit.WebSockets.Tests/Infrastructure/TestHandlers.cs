@@ -60,7 +60,7 @@ internal sealed partial class GatedHandler(Recorder recorder, Task gate)
     [OnDisconnect]
     DisconnectResult Lost(DisconnectReason reason)
     {
-        recorder.Add($"disconnect:{reason.Kind}");
+        recorder.Add($"disconnect:{reason.Kind}: {reason.Message}");
         return DisconnectResult.Close("test over");
     }
 }
