@@ -838,7 +838,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
 
     void IConnectionOwner.OnReceived(Connection connection, Received message)
     {
-        if (TryHandleInline(connection, message))
+        if (TryStartInline(connection, message) is not null)
         {
             return;
         }
@@ -855,16 +855,6 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// </summary>
     private const int InlineLimit = ReceivePump.InlineLimit;
 
-    /// <summary>
-    /// Runs the frame's handler here, on the receive loop, when no callback runs, no mail waits and the message is small: what the mailbox
-    /// would do, without a hand-off to another thread. A handler that completes synchronously is done before the loop
-    /// reads on; one that does not finishes on its own, holding the callbacks until it is done (frames that come
-    /// meanwhile wait in the mailbox). The receive loop's flow already says it runs in this client (a handler's
-    /// <see cref="StopAsync"/> does not wait for itself).
-    /// </summary>
-    private bool TryHandleInline(Connection connection, Received message) =>
-        TryStartInline(connection, message) is not null;
-
     InlineOutcome IConnectionOwner.TryHandleInline(Connection connection, Received message) =>
         TryStartInline(connection, message) switch
         {
@@ -873,7 +863,14 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             _ => InlineOutcome.Pending,
         };
 
-    /// <summary>The inline handler's task (completed when it ran synchronously), or null when it cannot run inline now.</summary>
+    /// <summary>
+    /// Runs the frame's handler here, on the receive loop, when no callback runs, no mail waits and the message is small: what the mailbox
+    /// would do, without a hand-off to another thread. A handler that completes synchronously is done before the loop
+    /// reads on; one that does not finishes on its own, holding the callbacks until it is done (frames that come
+    /// meanwhile wait in the mailbox). The receive loop's flow already says it runs in this client (a handler's
+    /// <see cref="StopAsync"/> does not wait for itself).
+    /// </summary>
+    /// <returns>The inline handler's task (completed when it ran synchronously), or null when it cannot run inline now.</returns>
     private Task? TryStartInline(Connection connection, Received message)
     {
         if (message.Payload.Length > InlineLimit || !_mailbox.IsEmpty || _stopping.IsCancellationRequested || !_callbacks.Wait(0))

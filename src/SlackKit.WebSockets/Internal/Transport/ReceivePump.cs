@@ -317,22 +317,15 @@ internal sealed class ReceivePump : IReceiveLease
             // while its handler runs synchronously (the loop is not reading meanwhile).
             WebSocketFrameKind kind = _reader.MessageOpcode.ToKind();
             Volatile.Write(ref _lendState, Lent);
-            switch (_sink.TryDeliverInline(Received.Borrowed(kind, source, start, length, this)))
+            InlineOutcome outcome = _sink.TryDeliverInline(Received.Borrowed(kind, source, start, length, this));
+            if (outcome != InlineOutcome.NotTaken)
             {
-                case InlineOutcome.Done:
-                    _liveness.OnMessageEnded();
-                    ClientMetrics.MessagesReceived.Add(1, ClientMetrics.Kind(kind));
-                    ClientMetrics.BytesReceived.Add(length);
-                    return default;
-                case InlineOutcome.Pending:
-                    _liveness.OnMessageEnded();
-                    ClientMetrics.MessagesReceived.Add(1, ClientMetrics.Kind(kind));
-                    ClientMetrics.BytesReceived.Add(length);
-                    return GiveUpBufferAsync(source);
-                default:
-                    Volatile.Write(ref _lendState, NotLent);
-                    break;
+                _liveness.OnMessageEnded();
+                CountReceived(kind, length);
+                return outcome == InlineOutcome.Done ? default : GiveUpBufferAsync(source);
             }
+
+            Volatile.Write(ref _lendState, NotLent);
         }
 
         byte[] copy = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
@@ -348,20 +341,7 @@ internal sealed class ReceivePump : IReceiveLease
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask GiveUpBufferAsync(byte[] lent)
     {
-        bool credit = _credits.TryTake();
-        if (!credit)
-        {
-            _liveness.OnStallBegan();
-            try
-            {
-                credit = await _credits.TakeAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                _liveness.OnStallEnded();
-            }
-        }
-
+        bool credit = await TakeCreditAsync().ConfigureAwait(false);
         _givenUpCredit = credit;
         if (Interlocked.CompareExchange(ref _lendState, GivenUp, Lent) != Lent)
         {
@@ -405,26 +385,7 @@ internal sealed class ReceivePump : IReceiveLease
     {
         _liveness.OnMessageEnded();
         WebSocketFrameKind kind = _reader.MessageOpcode.ToKind();
-        bool credit;
-        if (_credits.TryTake())
-        {
-            credit = true;
-        }
-        else
-        {
-            // The handler is behind: nothing is read until it catches up, so the peer's silence is ours (keepalive
-            // does not count it against the peer). A close under way ends the wait: the message is dropped.
-            _liveness.OnStallBegan();
-            try
-            {
-                credit = await _credits.TakeAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                _liveness.OnStallEnded();
-            }
-        }
-
+        bool credit = await TakeCreditAsync().ConfigureAwait(false); // false: a close under way ended the wait
         if (!credit || _handshake.IsClosing)
         {
             if (credit)
@@ -436,9 +397,35 @@ internal sealed class ReceivePump : IReceiveLease
             return;
         }
 
+        CountReceived(kind, length);
+        _sink.Deliver(new Received(kind, buffer, length, this, credit: true));
+    }
+
+    /// <summary>
+    /// A place in the receive queue, at once when there is room. Otherwise the handler is behind: nothing is read until
+    /// it catches up, so the peer's silence is ours (keepalive does not count it against the peer). False when a close
+    /// under way ended the wait.
+    /// </summary>
+    private ValueTask<bool> TakeCreditAsync() => _credits.TryTake() ? new ValueTask<bool>(true) : WaitForCreditAsync();
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> WaitForCreditAsync()
+    {
+        _liveness.OnStallBegan();
+        try
+        {
+            return await _credits.TakeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _liveness.OnStallEnded();
+        }
+    }
+
+    private static void CountReceived(WebSocketFrameKind kind, int length)
+    {
         ClientMetrics.MessagesReceived.Add(1, ClientMetrics.Kind(kind));
         ClientMetrics.BytesReceived.Add(length);
-        _sink.Deliver(new Received(kind, buffer, length, this, credit: true));
     }
 
     /// <summary>Contract row 4: a ping is answered with a pong carrying its payload, as soon as it is read.</summary>
