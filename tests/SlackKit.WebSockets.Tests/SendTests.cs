@@ -13,25 +13,8 @@ public class SendTests
     {
         const int Threads = 4;
         const int PerThread = 500;
-        var received = new ConcurrentQueue<string>();
-        var allReceived = new TaskCompletionSource();
-        await using KestrelServer server = await KestrelServer.StartAsync(async socket =>
-        {
-            while (true)
-            {
-                Message message = await socket.ReceiveMessageAsync();
-                if (message.Type == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-
-                received.Enqueue(message.Text);
-                if (received.Count == Threads * PerThread)
-                {
-                    allReceived.TrySetResult();
-                }
-            }
-        });
+        (KestrelServer collecting, ConcurrentQueue<string> received, Task allReceived) = await StartCollectingServerAsync(Threads * PerThread);
+        await using KestrelServer server = collecting;
         var recorder = new Recorder();
         await using WebSocketClient client = WebSocketClient.Start(server.Url, new RecordingHandler(recorder),
             new WebSocketClientOptions { SendQueueCapacity = Threads * PerThread });
@@ -49,16 +32,10 @@ public class SendTests
 
             return all;
         })));
-        await allReceived.Task.WaitAsync(Recorder.Timeout);
+        await allReceived.WaitAsync(Recorder.Timeout);
 
         Assert.All(accepted, Assert.True);
-        string[] wire = [.. received];
-        Assert.Equal(Threads * PerThread, wire.Length);
-        for (int thread = 0; thread < Threads; thread++)
-        {
-            string prefix = thread + ":";
-            Assert.Equal(Enumerable.Range(0, PerThread).Select(i => prefix + i), wire.Where(w => w.StartsWith(prefix, StringComparison.Ordinal)));
-        }
+        AssertEachCallersOrder([.. received], Threads, PerThread);
     }
 
     [Fact]
@@ -172,26 +149,8 @@ public class SendTests
         // caller's order.
         const int Threads = 4;
         const int PerThread = 400;
-        var received = new ConcurrentQueue<string>();
-        var allReceived = new TaskCompletionSource();
-        await using KestrelServer server = await KestrelServer.StartAsync(async socket =>
-        {
-            while (true)
-            {
-                Message message = await socket.ReceiveMessageAsync();
-                if (message.Type == WebSocketMessageType.Close)
-                {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-                    return;
-                }
-
-                received.Enqueue(message.Text);
-                if (received.Count == Threads * PerThread)
-                {
-                    allReceived.TrySetResult();
-                }
-            }
-        });
+        (KestrelServer collecting, ConcurrentQueue<string> received, Task allReceived) = await StartCollectingServerAsync(Threads * PerThread);
+        await using KestrelServer server = collecting;
         var recorder = new Recorder();
         await using WebSocketClient client = WebSocketClient.Start(server.Url, new RecordingHandler(recorder),
             new WebSocketClientOptions { SendQueueCapacity = 64 });
@@ -214,17 +173,48 @@ public class SendTests
         })));
         go.SetResult();
         await senders.WaitAsync(Recorder.Timeout);
-        await allReceived.Task.WaitAsync(Recorder.Timeout);
+        await allReceived.WaitAsync(Recorder.Timeout);
 
-        string[] wire = [.. received];
-        Assert.Equal(Threads * PerThread, wire.Length);
-        for (int thread = 0; thread < Threads; thread++)
-        {
-            string prefix = thread + ":";
-            Assert.Equal(Enumerable.Range(0, PerThread).Select(i => prefix + i), wire.Where(w => w.StartsWith(prefix, StringComparison.Ordinal)));
-        }
+        AssertEachCallersOrder([.. received], Threads, PerThread);
 
         Assert.Equal(0, client.DroppedFrames);
+    }
+
+    /// <summary>A server that keeps the text of every message in arrival order, answers the close, and says when <paramref name="expected"/> have come.</summary>
+    private static async Task<(KestrelServer Server, ConcurrentQueue<string> Received, Task AllReceived)> StartCollectingServerAsync(int expected)
+    {
+        var received = new ConcurrentQueue<string>();
+        var allReceived = new TaskCompletionSource();
+        KestrelServer server = await KestrelServer.StartAsync(async socket =>
+        {
+            while (true)
+            {
+                Message message = await socket.ReceiveMessageAsync();
+                if (message.Type == WebSocketMessageType.Close)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    return;
+                }
+
+                received.Enqueue(message.Text);
+                if (received.Count == expected)
+                {
+                    allReceived.TrySetResult();
+                }
+            }
+        });
+        return (server, received, allReceived.Task);
+    }
+
+    /// <summary>Every frame "thread:i" arrived once, and each thread's frames in the order it sent them.</summary>
+    private static void AssertEachCallersOrder(string[] wire, int threads, int perThread)
+    {
+        Assert.Equal(threads * perThread, wire.Length);
+        for (int thread = 0; thread < threads; thread++)
+        {
+            string prefix = thread + ":";
+            Assert.Equal(Enumerable.Range(0, perThread).Select(i => prefix + i), wire.Where(w => w.StartsWith(prefix, StringComparison.Ordinal)));
+        }
     }
 
     [Fact]
