@@ -904,6 +904,8 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
     }
 
+    ILogger IConnectionOwner.Logger => _logger;
+
     void IConnectionOwner.CloseInOrder(Connection connection, WebSocketFrame close) =>
         _mailbox.TryWrite(Mail.CloseInOrder(connection, close));
 

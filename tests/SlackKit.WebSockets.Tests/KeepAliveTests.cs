@@ -55,6 +55,7 @@ public partial class KeepAliveTests
     {
         var recorder = new Recorder();
         var clock = new TestClock();
+        var logs = new CapturingLogger();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using RawPeer peer = RawPeer.Start(async connection =>
         {
@@ -69,6 +70,7 @@ public partial class KeepAliveTests
             KeepAliveTimeout = TimeSpan.FromMilliseconds(300),
             ReceiveQueueCapacity = 1,
             TimeProvider = clock,
+            LoggerFactory = logs.Factory(),
         };
 
         WebSocketClient client = WebSocketClient.Start(peer.Url, new GatedHandler(recorder, gate.Task), options);
@@ -77,6 +79,11 @@ public partial class KeepAliveTests
         try
         {
             await recorder.WaitForAsync("handling:m1");
+
+            // Time moves only once the client has stopped reading (event 14), as it would in the time a real clock
+            // takes to tick: moved sooner, on a machine too busy to run the receive loop, the client would still be
+            // reading (m2 and m3 on their way to the receive queue) and the peer's pong behind them would look late.
+            await logs.WaitForAsync(14, "the receive loop to pause, the receive queue full");
 
             // The handler holds m1 for ten keepalive intervals, over three timeouts: the client reads nothing meanwhile.
             for (int step = 0; step < 10; step++)

@@ -46,6 +46,9 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "Connect attempt {Attempt} to {Endpoint} failed: {Reason}")]
     public static partial void ConnectFailed(ILogger logger, int attempt, Endpoint endpoint, string reason, Exception? exception);
+
+    [LoggerMessage(14, LogLevel.Trace, "Reading paused: the handlers are {Capacity} message(s) behind (ReceiveQueueCapacity); nothing more is read until one is done")]
+    public static partial void ReadingPaused(ILogger logger, int capacity);
 }
 
 /// <summary>

@@ -27,8 +27,48 @@ internal sealed class CapturingLogger : ILoggerProvider, ILogger
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
         _entries.Enqueue((logLevel, eventId, formatter(state, exception) + " " + string.Join(" ", (state as IEnumerable<KeyValuePair<string, object?>>)?.Select(kv => $"{kv.Key}={kv.Value}") ?? []), exception));
+        TaskCompletionSource logged;
+        lock (_entries)
+        {
+            logged = _logged;
+            _logged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        logged.SetResult();
+    }
+
+    private TaskCompletionSource _logged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Waits until an entry with event id <paramref name="eventId"/> has been logged (at once if one was).</summary>
+    public async Task WaitForAsync(int eventId, string what)
+    {
+        using var timeout = new CancellationTokenSource(Recorder.Timeout);
+        while (true)
+        {
+            Task logged;
+            lock (_entries)
+            {
+                logged = _logged.Task;
+            }
+
+            if (_entries.Any(e => e.Id.Id == eventId))
+            {
+                return;
+            }
+
+            try
+            {
+                await logged.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Waited {Recorder.Timeout.TotalSeconds} s for {what} (log event {eventId}); logged: [{string.Join(" | ", _entries.Select(e => e.Id.Id + ": " + e.Message))}]");
+            }
+        }
+    }
 
     public void Dispose()
     {

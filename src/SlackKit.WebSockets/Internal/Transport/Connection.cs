@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using SlackKit.WebSockets.Internal.Protocol;
 
 namespace SlackKit.WebSockets.Internal.Transport;
@@ -19,6 +20,9 @@ internal interface IConnectionOwner
 
     /// <summary>The connection is over: called once, after the last <see cref="OnReceived"/>.</summary>
     void OnEnded(Connection connection, DisconnectReason reason);
+
+    /// <summary>Where the connection's loops log (the client's category).</summary>
+    ILogger Logger { get; }
 }
 
 /// <summary>
@@ -61,7 +65,7 @@ internal sealed class Connection : IReceiveSink
         _liveness = new Liveness(options.TimeProvider);
         _liveness.OnInbound(); // the 101 was the peer's last word
         _writer = new Writer(_stream, _queue, _handshake, _liveness, OnWriteFailed);
-        _pump = new ReceivePump(_stream, options, _credits, _queue, _handshake, _liveness, this);
+        _pump = new ReceivePump(_stream, options, _credits, _queue, _handshake, _liveness, this, owner.Logger);
     }
 
     /// <summary>The sub-protocol the server chose, if any was asked for.</summary>

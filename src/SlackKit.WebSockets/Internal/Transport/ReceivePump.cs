@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using SlackKit.WebSockets.Internal.Protocol;
@@ -79,6 +80,7 @@ internal sealed class ReceivePump : IReceiveLease
     private readonly CloseHandshake _handshake;
     private readonly Liveness _liveness;
     private readonly IReceiveSink _sink;
+    private readonly ILogger _logger;
     private readonly int _controlAllowance;
     private readonly int _maxMessageSize;
 
@@ -91,7 +93,7 @@ internal sealed class ReceivePump : IReceiveLease
     private int _controlInMailbox;
     private long _controlNotDelivered;
 
-    public ReceivePump(Stream stream, WebSocketClientOptions options, CreditGate credits, SendQueue queue, CloseHandshake handshake, Liveness liveness, IReceiveSink sink)
+    public ReceivePump(Stream stream, WebSocketClientOptions options, CreditGate credits, SendQueue queue, CloseHandshake handshake, Liveness liveness, IReceiveSink sink, ILogger logger)
     {
         _stream = stream;
         _reader = new FrameReader(options.MaxMessageSize);
@@ -100,6 +102,7 @@ internal sealed class ReceivePump : IReceiveLease
         _handshake = handshake;
         _liveness = liveness;
         _sink = sink;
+        _logger = logger;
         _controlAllowance = options.ReceiveQueueCapacity;
         _maxMessageSize = options.MaxMessageSize;
     }
@@ -412,6 +415,7 @@ internal sealed class ReceivePump : IReceiveLease
     private async ValueTask<bool> WaitForCreditAsync()
     {
         _liveness.OnStallBegan();
+        Log.ReadingPaused(_logger, _controlAllowance); // the allowance is ReceiveQueueCapacity too
         try
         {
             return await _credits.TakeAsync().ConfigureAwait(false);
