@@ -1,0 +1,34 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SlackKit.SocketMode.Generators
+{
+    /// <summary>Which <c>[SlackApp]</c> classes the generator can implement, shared with the analyzers.</summary>
+    internal static class SlackAppRules
+    {
+        /// <summary>Partial (with every containing type), not generic, not static: a part can be added to it.</summary>
+        public static bool CanImplement(INamedTypeSymbol type) =>
+            !type.IsStatic && !type.IsGenericType && IsPartial(type)
+            && Containing(type).All(t => IsPartial(t) && !t.IsGenericType);
+
+        public static bool IsPartial(INamedTypeSymbol type) =>
+            type.DeclaringSyntaxReferences.Length > 0
+            && type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax declaration
+                && declaration.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword)));
+
+        /// <summary>The class's own methods, in source order.</summary>
+        public static IEnumerable<IMethodSymbol> Methods(INamedTypeSymbol type) =>
+            type.GetMembers().OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary);
+
+        private static IEnumerable<INamedTypeSymbol> Containing(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
+            {
+                yield return t;
+            }
+        }
+    }
+}

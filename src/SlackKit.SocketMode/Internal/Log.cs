@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace SlackKit.SocketMode.Internal;
+
+/// <summary>What the Socket Mode client logs (category <c>SlackKit.SocketMode</c>). Never a token, never a Socket Mode URL's ticket.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Socket Mode connection {Connection} ready (hello: {NumConnections} connection(s) open for app {AppId})")]
+    public static partial void Hello(ILogger logger, int connection, int numConnections, string? appId);
+
+    [LoggerMessage(2, LogLevel.Information, "Slack will close connection {Connection} soon (disconnect: {Reason}); opening its replacement first")]
+    public static partial void Warning(ILogger logger, int connection, string reason);
+
+    [LoggerMessage(3, LogLevel.Information, "Slack asked connection {Connection} to reconnect (disconnect: {Reason})")]
+    public static partial void Refresh(ILogger logger, int connection, string reason);
+
+    [LoggerMessage(4, LogLevel.Information, "Connection {Connection} lost: {Reason}")]
+    public static partial void Lost(ILogger logger, int connection, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "The handler of {Kind} {Name} threw (envelope {EnvelopeId}); the app goes on")]
+    public static partial void HandlerFailed(ILogger logger, SlackKit.SocketMode.SlackRouteKind kind, string name, string envelopeId, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Warning, "No handler for {Kind} {Name}: acked and ignored (logged once per name)")]
+    public static partial void Unrouted(ILogger logger, SlackKit.SocketMode.SlackRouteKind kind, string name);
+
+    [LoggerMessage(7, LogLevel.Warning, "Unknown Socket Mode message type {Type}: ignored (logged once per type)")]
+    public static partial void UnknownType(ILogger logger, string type);
+
+    [LoggerMessage(8, LogLevel.Warning, "A malformed Socket Mode message ({Length} bytes) on connection {Connection}: {Problem}; ignored")]
+    public static partial void Malformed(ILogger logger, int connection, int length, string problem);
+
+    [LoggerMessage(9, LogLevel.Debug, "Envelope {EnvelopeId} ({Key}) was already taken: acked and dropped (retry_attempt {RetryAttempt})")]
+    public static partial void Duplicate(ILogger logger, string envelopeId, string key, int retryAttempt);
+
+    [LoggerMessage(10, LogLevel.Warning, "The response of {Kind} {Name} missed the ack (envelope {EnvelopeId}); it goes to response_url")]
+    public static partial void LateResponse(ILogger logger, SlackKit.SocketMode.SlackRouteKind kind, string name, string envelopeId);
+
+    [LoggerMessage(11, LogLevel.Error, "The response of {Kind} {Name} (envelope {EnvelopeId}) was lost: {Why}")]
+    public static partial void ResponseLost(ILogger logger, SlackKit.SocketMode.SlackRouteKind kind, string name, string envelopeId, string why, Exception? exception);
+
+    [LoggerMessage(12, LogLevel.Critical, "The Socket Mode app stops: {Reason}")]
+    public static partial void Fatal(ILogger logger, string reason, Exception? exception);
+
+    [LoggerMessage(13, LogLevel.Warning, "Slack refused connection {Connection}: too many websockets for the app; waiting {DelaySeconds} s before trying again")]
+    public static partial void TooManyWebSockets(ILogger logger, int connection, double delaySeconds);
+}

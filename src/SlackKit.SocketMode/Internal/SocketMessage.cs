@@ -1,0 +1,170 @@
+using System.Text.Json;
+
+namespace SlackKit.SocketMode.Internal;
+
+internal enum SocketMessageKind
+{
+    /// <summary>Not a JSON object, or JSON that does not parse.</summary>
+    Malformed,
+
+    /// <summary>A <c>type</c> this client does not know (logged once per type, ignored).</summary>
+    Unknown,
+
+    /// <summary><c>hello</c>: the connection is usable.</summary>
+    Hello,
+
+    /// <summary><c>disconnect</c>, with a reason.</summary>
+    Disconnect,
+
+    /// <summary>An envelope to ack: <c>events_api</c>, <c>slash_commands</c> or <c>interactive</c>.</summary>
+    Envelope,
+}
+
+/// <summary>One Socket Mode message, read from a text frame (the JSON is copied: the frame's buffer is not kept).</summary>
+internal sealed class SocketMessage
+{
+    private SocketMessage(SocketMessageKind kind, string type)
+    {
+        Kind = kind;
+        Type = type;
+    }
+
+    public SocketMessageKind Kind { get; }
+
+    /// <summary>The message's <c>type</c> (for a malformed one, what was wrong).</summary>
+    public string Type { get; }
+
+    // hello
+    public int NumConnections { get; private init; }
+
+    public string? AppId { get; private init; }
+
+    // disconnect
+    public string? Reason { get; private init; }
+
+    // envelope
+    public string EnvelopeId { get; private init; } = "";
+
+    public bool AcceptsResponsePayload { get; private init; }
+
+    public int RetryAttempt { get; private init; }
+
+    public string? RetryReason { get; private init; }
+
+    /// <summary>The route: event, command or interaction, and its name; null when the payload does not say.</summary>
+    public SlackRouteKind RouteKind { get; private init; }
+
+    public string? RouteName { get; private init; }
+
+    /// <summary>What the handler gets: the event object, or the payload.</summary>
+    public JsonElement RoutePayload { get; private init; }
+
+    /// <summary>The Events API <c>event_id</c>, for events.</summary>
+    public string? EventId { get; private init; }
+
+    /// <summary>Where a response may be POSTed, for commands and interactions that carry one.</summary>
+    public string? ResponseUrl { get; private init; }
+
+    /// <summary>What orders handlers: the conversation (channel) when the payload names one.</summary>
+    public string? OrderKey { get; private init; }
+
+    /// <summary>What identifies the work across retries and connections: the event id, else the envelope id.</summary>
+    public string DedupeKey => EventId ?? EnvelopeId;
+
+    public static SocketMessage Parse(ReadOnlySpan<byte> utf8)
+    {
+        JsonElement root;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8);
+            root = JsonElement.ParseValue(ref reader);
+        }
+        catch (JsonException ex)
+        {
+            return new SocketMessage(SocketMessageKind.Malformed, $"not JSON ({ex.Message})");
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return new SocketMessage(SocketMessageKind.Malformed, $"a JSON {root.ValueKind}, not an object");
+        }
+
+        string? type = String(root, "type");
+        switch (type)
+        {
+            case null:
+                return new SocketMessage(SocketMessageKind.Malformed, "a JSON object with no type");
+            case "hello":
+                return new SocketMessage(SocketMessageKind.Hello, type)
+                {
+                    NumConnections = root.TryGetProperty("num_connections", out JsonElement n) && n.TryGetInt32(out int count) ? count : 0,
+                    AppId = root.TryGetProperty("connection_info", out JsonElement info) && info.ValueKind == JsonValueKind.Object ? String(info, "app_id") : null,
+                };
+            case "disconnect":
+                return new SocketMessage(SocketMessageKind.Disconnect, type) { Reason = String(root, "reason") ?? "" };
+            case "events_api":
+            case "slash_commands":
+            case "interactive":
+                return Envelope(root, type);
+            default:
+                return new SocketMessage(SocketMessageKind.Unknown, type);
+        }
+    }
+
+    private static SocketMessage Envelope(JsonElement root, string type)
+    {
+        string? envelopeId = String(root, "envelope_id");
+        if (string.IsNullOrEmpty(envelopeId))
+        {
+            return new SocketMessage(SocketMessageKind.Malformed, $"a {type} envelope with no envelope_id");
+        }
+
+        JsonElement payload = root.TryGetProperty("payload", out JsonElement p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        SlackRouteKind kind;
+        string? name;
+        JsonElement routePayload = payload;
+        string? eventId = null;
+        string? orderKey = null;
+        switch (type)
+        {
+            case "events_api":
+                kind = SlackRouteKind.Event;
+                eventId = payload.ValueKind == JsonValueKind.Object ? String(payload, "event_id") : null;
+                routePayload = payload.ValueKind == JsonValueKind.Object && payload.TryGetProperty("event", out JsonElement e) && e.ValueKind == JsonValueKind.Object ? e : default;
+                name = routePayload.ValueKind == JsonValueKind.Object ? String(routePayload, "type") : null;
+                orderKey = routePayload.ValueKind == JsonValueKind.Object
+                    ? String(routePayload, "channel") ?? (routePayload.TryGetProperty("item", out JsonElement item) && item.ValueKind == JsonValueKind.Object ? String(item, "channel") : null)
+                    : null;
+                break;
+            case "slash_commands":
+                kind = SlackRouteKind.SlashCommand;
+                name = payload.ValueKind == JsonValueKind.Object ? String(payload, "command") : null;
+                orderKey = payload.ValueKind == JsonValueKind.Object ? String(payload, "channel_id") : null;
+                break;
+            default:
+                kind = SlackRouteKind.Interactive;
+                name = payload.ValueKind == JsonValueKind.Object ? String(payload, "type") : null;
+                orderKey = payload.ValueKind == JsonValueKind.Object && payload.TryGetProperty("channel", out JsonElement c) && c.ValueKind == JsonValueKind.Object
+                    ? String(c, "id")
+                    : null;
+                break;
+        }
+
+        return new SocketMessage(SocketMessageKind.Envelope, type)
+        {
+            EnvelopeId = envelopeId,
+            AcceptsResponsePayload = root.TryGetProperty("accepts_response_payload", out JsonElement a) && a.ValueKind == JsonValueKind.True,
+            RetryAttempt = root.TryGetProperty("retry_attempt", out JsonElement r) && r.TryGetInt32(out int retry) ? retry : 0,
+            RetryReason = String(root, "retry_reason"),
+            RouteKind = kind,
+            RouteName = name,
+            RoutePayload = routePayload,
+            EventId = eventId,
+            ResponseUrl = payload.ValueKind == JsonValueKind.Object ? String(payload, "response_url") : null,
+            OrderKey = orderKey,
+        };
+    }
+
+    private static string? String(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,250 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using SlackKit.SocketMode.Testing;
+
+namespace SlackKit.SocketMode.Tests;
+
+/// <summary>The Socket Mode client against the fake Slack, over loopback: connect, ack, respond, dedupe, errors.</summary>
+public sealed class SocketModeTests
+{
+    [Fact]
+    public async Task An_app_mention_is_acked_before_its_handler_posts_the_answer()
+    {
+        var journal = new Journal();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = slack.CreateOptions();
+        var api = new SlackApi(options);
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new DeployBot(api, journal), options, api);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+        Assert.Equal(FakeSlack.AppId, bot.AppId);
+        Assert.Equal(1, bot.NumConnections);
+
+        FakeEnvelope mention = await slack.SendAppMentionAsync("hello", channel: "C42", user: "U7");
+        FakeAck ack = await mention.Acked.WaitAsync(Journal.Timeout);
+        FakeApiCall post = await slack.WaitForPostAsync().WaitAsync(Journal.Timeout);
+
+        Assert.Null(ack.Payload); // an event's ack carries nothing
+        Assert.Equal("C42", post.Channel);
+        Assert.Equal("hi <@U7>", post.Text);
+        Assert.Single(mention.Acks);
+    }
+
+    [Fact]
+    public async Task A_slash_command_answered_in_time_is_answered_in_its_ack()
+    {
+        var journal = new Journal();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = slack.CreateOptions();
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new DeployBot(new SlackApi(options), journal), options);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+
+        FakeEnvelope command = await slack.SendSlashCommandAsync("/deploy", "prod");
+        FakeAck ack = await command.Acked.WaitAsync(Journal.Timeout);
+
+        Assert.Equal("""{"response_type":"ephemeral","text":"deploying prod"}""", ack.Payload);
+        Assert.Equal("deploying prod", ack.Text);
+        Assert.Empty(slack.Responses); // nothing went to response_url
+    }
+
+    [Fact]
+    public async Task A_command_slower_than_AckTimeout_is_acked_empty_in_time_and_answered_through_its_response_url()
+    {
+        // Fake time: the ack deadline is Slack's 3 s less a margin (AckTimeout, 2.5 s); the handler takes "longer"
+        // (it waits for the test), so the ack must go out empty when the clock reaches 2.5 s, and not before.
+        var journal = new Journal();
+        var clock = new FakeTimeProvider();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = slack.CreateOptions();
+        options.TimeProvider = clock;
+        var app = new DeployBot(new SlackApi(options), journal);
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(app, options);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+
+        FakeEnvelope command = await slack.SendSlashCommandAsync("/slow", "v2");
+        await journal.WaitForAsync($"slow-started:{command.EnvelopeId}"); // its ack deadline is armed before it runs
+        clock.Advance(TimeSpan.FromSeconds(2.4));
+        Assert.False(command.Acked.IsCompleted, "acked before AckTimeout, though the handler might still have answered in the ack");
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        FakeAck ack = await command.Acked.WaitAsync(Journal.Timeout);
+        Assert.Null(ack.Payload);
+        Assert.DoesNotContain("slow-finished", journal.Entries); // acked while the handler still ran
+
+        app.SlowGate.SetResult();
+        FakeResponse response = await slack.WaitForResponseAsync(command).WaitAsync(Journal.Timeout);
+        Assert.Equal("done v2", response.Text);
+        Assert.Single(command.Acks);
+    }
+
+    [Fact]
+    public async Task The_same_event_retried_on_another_connection_reaches_its_handler_once_and_is_acked_on_both()
+    {
+        var journal = new Journal();
+        var app = new CountingBot(journal);
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(app, slack.CreateOptions(connections: 2));
+        await slack.WaitForConnectionsAsync(2).WaitAsync(Journal.Timeout);
+        FakeSlackConnection first = slack.Connections[0], second = slack.Connections[1];
+
+        FakeEnvelope original = await slack.SendAppMentionAsync("once", on: first);
+        FakeEnvelope retry = await slack.RetryAsync(original, on: second);
+        FakeEnvelope retryAgain = await slack.RetryAsync(retry, on: first);
+        await slack.WaitUntilAsync(() => original.Acks.Count == 3).WaitAsync(Journal.Timeout);
+        await slack.SendAppMentionAsync("after", on: second);
+        await journal.WaitForAsync("mention:after");
+
+        Assert.Equal(1, app.Handled["once"]);
+        Assert.Equal(new[] { first.Id, first.Id, second.Id }.Order(), original.Acks.Select(a => a.ConnectionId).Order()); // each acked where it came
+        Assert.Equal(2, retryAgain.RetryAttempt);
+    }
+
+    [Fact]
+    public async Task Invalid_auth_ends_the_app_with_an_error_naming_the_code_and_no_retry()
+    {
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        slack.ConnectionsOpenError = "invalid_auth";
+        var logs = new ListLogger();
+        SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(), slack.CreateOptions(), loggerFactory: logs.Factory());
+
+        SlackSocketModeException failure = await Assert.ThrowsAsync<SlackSocketModeException>(() => bot.Completion.WaitAsync(Journal.Timeout));
+        Assert.Equal("invalid_auth", failure.Error);
+        Assert.Equal("apps.connections.open", failure.Method);
+        Assert.Contains("invalid_auth", failure.Message);
+        Assert.DoesNotContain(FakeSlack.AppToken, failure.Message);
+        Assert.Equal(1, slack.ConnectionsOpenCalls);
+        await Assert.ThrowsAsync<SlackSocketModeException>(() => bot.WaitUntilConnectedAsync());
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(FakeSlack.AppToken, StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, line => line.Contains("invalid_auth", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_rate_limited_connections_open_waits_Retry_After_then_connects()
+    {
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        slack.RateLimitConnectionsOpen(1, TimeSpan.FromSeconds(1));
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(), slack.CreateOptions());
+
+        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+
+        Assert.Equal(2, slack.ConnectionsOpenCalls);
+        Assert.Single(slack.AllConnections);
+    }
+
+    [Fact]
+    public async Task A_disconnect_warning_is_crossed_with_an_event_on_each_socket_during_the_overlap_and_none_lost()
+    {
+        var journal = new Journal();
+        var app = new CountingBot(journal);
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(app, slack.CreateOptions());
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        FakeSlackConnection old = slack.Connections[0];
+
+        await old.SendDisconnectAsync("warning");
+        await slack.WaitForConnectionsAsync(2).WaitAsync(Journal.Timeout); // the next one opens while the old one is up
+        FakeSlackConnection next = slack.Connections.Single(c => c != old);
+        FakeEnvelope onOld = await slack.SendAppMentionAsync("on-old", on: old);
+        FakeEnvelope onNext = await slack.SendAppMentionAsync("on-next", on: next);
+        Assert.Equal(old.Id, (await onOld.Acked.WaitAsync(Journal.Timeout)).ConnectionId);
+        Assert.Equal(next.Id, (await onNext.Acked.WaitAsync(Journal.Timeout)).ConnectionId);
+
+        await old.CloseAsync(); // Slack closes the one it warned about
+        await old.Closed.WaitAsync(Journal.Timeout);
+        FakeEnvelope after = await slack.SendAppMentionAsync("after");
+        await after.Acked.WaitAsync(Journal.Timeout);
+        await journal.WaitForAsync(e => e.Contains("mention:on-old") && e.Contains("mention:on-next") && e.Contains("mention:after"), "all three handled");
+
+        Assert.Equal(2, slack.AllConnections.Count); // the old one was not reconnected: its replacement serves its slot
+        Assert.Equal([next], slack.Connections);
+    }
+
+    [Fact]
+    public async Task A_dead_connection_that_answers_no_ping_is_replaced()
+    {
+        var journal = new Journal();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = slack.CreateOptions();
+        options.PingInterval = TimeSpan.FromMilliseconds(100);
+        options.PingTimeout = TimeSpan.FromMilliseconds(300);
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(journal), options);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        FakeSlackConnection dead = slack.Connections[0];
+
+        dead.Freeze();
+        await slack.WaitUntilAsync(() => slack.Connections.Any(c => c != dead)).WaitAsync(Journal.Timeout);
+        FakeEnvelope mention = await slack.SendAppMentionAsync("alive", on: slack.Connections.Single(c => c != dead));
+        await mention.Acked.WaitAsync(Journal.Timeout);
+        await journal.WaitForAsync("mention:alive");
+    }
+
+    [Fact]
+    public async Task A_handler_that_throws_is_logged_with_its_envelope_and_the_app_goes_on()
+    {
+        var journal = new Journal();
+        var logs = new ListLogger();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = slack.CreateOptions();
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new DeployBot(new SlackApi(options), journal), options, loggerFactory: logs.Factory());
+        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+
+        FakeEnvelope boom = await slack.SendAppMentionAsync("boom");
+        await boom.Acked.WaitAsync(Journal.Timeout);
+        await slack.SendAppMentionAsync("next");
+        await journal.WaitForAsync("posted:next");
+
+        Assert.Contains(logs.Lines, line => line.Contains(boom.EnvelopeId, StringComparison.Ordinal) && line.Contains("app_mention", StringComparison.Ordinal)
+            && line.Contains("the handler failed on purpose", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unknown_events_and_malformed_JSON_are_acked_or_ignored_logged_once_and_the_connection_lives()
+    {
+        var journal = new Journal();
+        var logs = new ListLogger();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(journal), slack.CreateOptions(), loggerFactory: logs.Factory());
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        FakeSlackConnection connection = slack.Connections[0];
+
+        FakeEnvelope join1 = await slack.SendEventAsync("""{"type":"team_join","user":{"id":"U1"}}""");
+        FakeEnvelope join2 = await slack.SendEventAsync("""{"type":"team_join","user":{"id":"U2"}}""");
+        await connection.SendRawAsync("{not json");
+        await connection.SendRawAsync("""{"type":"brand_new_thing"}""");
+        await connection.SendRawAsync("""{"type":"brand_new_thing"}""");
+        await connection.SendRawAsync("""{"type":"events_api","payload":{}}"""); // no envelope_id: nothing to ack
+        await join1.Acked.WaitAsync(Journal.Timeout);
+        await join2.Acked.WaitAsync(Journal.Timeout);
+        FakeEnvelope mention = await slack.SendAppMentionAsync("still here");
+        await mention.Acked.WaitAsync(Journal.Timeout);
+        await journal.WaitForAsync("mention:still here");
+
+        Assert.True(connection.IsOpen);
+        Assert.Single(slack.AllConnections);
+        Assert.Single(logs.Lines, line => line.Contains("team_join", StringComparison.Ordinal));
+        Assert.Single(logs.Lines, line => line.Contains("brand_new_thing", StringComparison.Ordinal));
+        Assert.Equal(2, logs.Lines.Count(line => line.Contains("malformed", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_thousand_envelopes_through_four_connections_are_all_acked_and_handled_once_in_bounded_memory()
+    {
+        var app = new CountingBot();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = slack.CreateOptions(connections: 4);
+        options.DedupeCapacity = 100;
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(app, options);
+        await slack.WaitForConnectionsAsync(4).WaitAsync(Journal.Timeout);
+
+        var sent = new List<FakeEnvelope>();
+        for (int i = 0; i < 1000; i++)
+        {
+            sent.Add(await slack.SendAppMentionAsync($"m{i}", channel: $"C{i % 7}"));
+        }
+
+        await Task.WhenAll(sent.Select(e => e.Acked)).WaitAsync(Journal.Timeout);
+        await slack.WaitUntilAsync(() => app.Handled.Count == 1000 && bot.HandlersRunning == 0).WaitAsync(Journal.Timeout);
+
+        Assert.All(sent, e => Assert.Single(e.Acks));
+        Assert.All(app.Handled.Values, n => Assert.Equal(1, n));
+        Assert.Equal(4, sent.Select(e => e.Acks[0].ConnectionId).Distinct().Count()); // spread over all four
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using SlackKit.SocketMode.Payloads;
+
+namespace SlackKit.SocketMode.Tests;
+
+/// <summary>What the bots under test did, in order, from any thread; a test waits for what it expects (no sleeps).</summary>
+public sealed class Journal
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    private readonly object _gate = new();
+    private readonly List<string> _entries = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Add(string entry)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            _entries.Add(entry);
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.SetResult();
+    }
+
+    public string[] Entries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    public int Count(string entry) => Entries.Count(e => e == entry);
+
+    public async Task WaitForAsync(Func<string[], bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                changed = _changed.Task;
+            }
+
+            if (condition(Entries))
+            {
+                return;
+            }
+
+            try
+            {
+                await changed.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Waited {Timeout.TotalSeconds} s for {what}; journal: [{string.Join(", ", Entries)}]");
+            }
+        }
+    }
+
+    public Task WaitForAsync(string entry) => WaitForAsync(e => e.Contains(entry), $"'{entry}'");
+}
+
+/// <summary>The issue's bot: a mention answered with a post, a command answered in its ack, a button click.</summary>
+[SlackApp]
+public partial class DeployBot(SlackApi slack, Journal journal)
+{
+    /// <summary>Released by a test to let the slow command finish.</summary>
+    public TaskCompletionSource SlowGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [SlackEvent("app_mention")]
+    async Task Mentioned(AppMention e, CancellationToken ct)
+    {
+        journal.Add($"mention:{e.Text}");
+        if (e.Text == "boom")
+        {
+            throw new InvalidOperationException("the handler failed on purpose");
+        }
+
+        await slack.PostMessageAsync(e.Channel, $"hi <@{e.User}>", cancellationToken: ct);
+        journal.Add($"posted:{e.Text}");
+    }
+
+    [SlashCommand("/deploy")]
+    SlackResponse Deploy(SlashCommand command)
+    {
+        journal.Add($"deploy:{command.Text}");
+        return SlackResponse.Ephemeral($"deploying {command.Text}");
+    }
+
+    [SlashCommand("/slow")]
+    async Task<SlackResponse> Slow(SlashCommand command, SlackContext context)
+    {
+        journal.Add($"slow-started:{context.EnvelopeId}");
+        await SlowGate.Task;
+        journal.Add("slow-finished");
+        return SlackResponse.InChannel($"done {command.Text}");
+    }
+
+    [Interactive("block_actions")]
+    ValueTask Clicked(BlockActions actions)
+    {
+        journal.Add($"clicked:{actions.Actions[0].ActionId}");
+        return ValueTask.CompletedTask;
+    }
+
+    [SlackEvent("reaction_added")]
+    void Reacted(JsonElement e) => journal.Add($"reaction:{e.GetProperty("reaction").GetString()}");
+}
+
+/// <summary>Counts events by text: for the load and the duplicates tests.</summary>
+[SlackApp]
+public partial class CountingBot(Journal? journal = null)
+{
+    public ConcurrentDictionary<string, int> Handled { get; } = new();
+
+    [SlackEvent("app_mention")]
+    void Mentioned(AppMention e)
+    {
+        Handled.AddOrUpdate(e.Text, 1, (_, n) => n + 1);
+        journal?.Add($"mention:{e.Text}");
+    }
+}
