@@ -87,7 +87,7 @@ namespace SlackKit.SocketMode.Generators
                 {
                     if (payloadKind != kind)
                     {
-                        problem = $"a {parameter.Type.Name} is not what a {Describe(kind)} carries";
+                        problem = $"a {parameter.Type.Name} is not what {(kind == RouteKind.SlashCommand ? "a" : "an")} {Describe(kind)} carries";
                         return null;
                     }
 

@@ -44,6 +44,7 @@ namespace SlackKit.SocketMode.Generators
                     type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
                     ContainingTypes(type).Select(Declaration).ToEquatableArray(),
                     Declaration(type),
+                    type.ToDisplayString(),
                     HintName(type),
                     routes.ToEquatableArray());
             }

@@ -26,6 +26,11 @@ namespace SlackKit.WebSockets.CodeFixes
 
             foreach (Diagnostic diagnostic in context.Diagnostics)
             {
+                if (!CanFix(node, diagnostic))
+                {
+                    continue;
+                }
+
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         Title(node),
@@ -34,6 +39,9 @@ namespace SlackKit.WebSockets.CodeFixes
                     diagnostic);
             }
         }
+
+        /// <summary>Whether this diagnostic on <paramref name="node"/> has a fix (by default, every one does).</summary>
+        protected virtual bool CanFix(TNode node, Diagnostic diagnostic) => true;
 
         /// <summary>What the fix is called in the IDE's menu.</summary>
         protected abstract string Title(TNode node);

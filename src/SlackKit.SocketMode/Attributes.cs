@@ -17,7 +17,7 @@ public sealed class SlackAppAttribute : Attribute;
 /// <see cref="ValueTask"/>.
 /// </summary>
 /// <param name="type">The event's <c>type</c>, as Slack names it.</param>
-[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+[AttributeUsage(AttributeTargets.Method, Inherited = false, AllowMultiple = true)]
 public sealed class SlackEventAttribute(string type) : Attribute
 {
     /// <summary>The event's <c>type</c>.</summary>
@@ -32,7 +32,7 @@ public sealed class SlackEventAttribute(string type) : Attribute
 /// within <see cref="SlackSocketModeOptions.AckTimeout"/> and to the command's <c>response_url</c> when it does not.
 /// </summary>
 /// <param name="command">The command, with its leading slash: <c>/deploy</c>.</param>
-[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+[AttributeUsage(AttributeTargets.Method, Inherited = false, AllowMultiple = true)]
 public sealed class SlashCommandAttribute(string command) : Attribute
 {
     /// <summary>The command, with its leading slash.</summary>
@@ -46,7 +46,7 @@ public sealed class SlashCommandAttribute(string command) : Attribute
 /// <see cref="CancellationToken"/>; like a slash command it may return a <see cref="SlackResponse"/>.
 /// </summary>
 /// <param name="type">The interaction payload's <c>type</c>.</param>
-[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+[AttributeUsage(AttributeTargets.Method, Inherited = false, AllowMultiple = true)]
 public sealed class InteractiveAttribute(string type) : Attribute
 {
     /// <summary>The interaction payload's <c>type</c>.</summary>

@@ -1,3 +1,4 @@
+using SlackKit.GeneratorTesting;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SlackKit.WebSockets.Generators.Model;
@@ -104,67 +105,12 @@ public class CachingTests
         Assert.NotEmpty(models);
         foreach (object model in models)
         {
-            AssertHoldsNoRoslynObject(model, model.GetType().Name, new HashSet<object>(ReferenceEqualityComparer.Instance));
+            GeneratorTestKit.AssertHoldsNoRoslynObject(model);
         }
     }
 
-    /// <summary>Walks every field of the model graph (records, arrays, equatable arrays).</summary>
-    private static void AssertHoldsNoRoslynObject(object? value, string path, HashSet<object> seen)
-    {
-        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum)
-        {
-            return;
-        }
+    private static GeneratorRunResult RunTwice(string handler, string unrelated, Func<string, string> edit, int treeToEdit) =>
+        GeneratorTestKit.RunTwice(GeneratorHarness.CreateDriver(trackSteps: true), GeneratorHarness.Compile(handler, unrelated), edit, treeToEdit, GeneratorHarness.ParseOptions);
 
-        Assert.False(value is ISymbol or SyntaxNode or Compilation or Location or SemanticModel or SyntaxTree,
-            $"{path} holds a {value.GetType().Name}");
-        if (!value.GetType().IsValueType && !seen.Add(value))
-        {
-            return;
-        }
-
-        if (value is System.Collections.IEnumerable items)
-        {
-            int i = 0;
-            foreach (object? item in items)
-            {
-                AssertHoldsNoRoslynObject(item, $"{path}[{i++}]", seen);
-            }
-        }
-
-        foreach (System.Reflection.FieldInfo field in value.GetType().GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
-        {
-            AssertHoldsNoRoslynObject(field.GetValue(value), $"{path}.{field.Name}", seen);
-        }
-    }
-
-    private static GeneratorRunResult RunTwice(string handler, string unrelated, Func<string, string> edit, int treeToEdit)
-    {
-        CSharpCompilation first = GeneratorHarness.Compile(handler, unrelated);
-        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(first);
-
-        SyntaxTree old = first.SyntaxTrees.ElementAt(treeToEdit);
-        SyntaxTree edited = CSharpSyntaxTree.ParseText(edit(old.ToString()), GeneratorHarness.ParseOptions, old.FilePath);
-        Assert.NotEqual(old.ToString(), edited.ToString());
-        CSharpCompilation second = first.ReplaceSyntaxTree(old, edited);
-
-        return driver.RunGenerators(second).GetRunResult().Results.Single();
-    }
-
-    private static void AssertAllCachedOrUnchanged(GeneratorRunResult result)
-    {
-        foreach (string step in TrackedSteps)
-        {
-            Assert.True(result.TrackedSteps.ContainsKey(step), $"step {step} was not tracked");
-            foreach ((object _, IncrementalStepRunReason reason) in result.TrackedSteps[step].SelectMany(s => s.Outputs))
-            {
-                Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"step {step} ran again: {reason}");
-            }
-        }
-
-        foreach ((object _, IncrementalStepRunReason reason) in result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs))
-        {
-            Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"the source output ran again: {reason}");
-        }
-    }
+    private static void AssertAllCachedOrUnchanged(GeneratorRunResult result) => GeneratorTestKit.AssertAllCachedOrUnchanged(result, TrackedSteps);
 }

@@ -1,3 +1,4 @@
+using SlackKit.GeneratorTesting;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -32,7 +33,7 @@ public class GoldenFileTests
 
         Assert.True(File.Exists(path), $"No golden file {path}; run the tests with SKWS_UPDATE_BASELINES=1 to write it.");
         string expected = File.ReadAllText(path).ReplaceLineEndings("\n");
-        AssertSameLines(expected, actual, path);
+        GeneratorTestKit.AssertSameLines(expected, actual, path, "SKWS_UPDATE_BASELINES=1");
     }
 
     [Theory]
@@ -65,20 +66,6 @@ public class GoldenFileTests
         string second = GeneratorHarness.Run(HandlerCases.All["AsynchronousShapes"]).Result.GeneratedSources[0].SourceText.ToString();
 
         Assert.Equal(first, second);
-    }
-
-    private static void AssertSameLines(string expected, string actual, string path)
-    {
-        string[] expectedLines = expected.Split('\n');
-        string[] actualLines = actual.Split('\n');
-        for (int i = 0; i < Math.Min(expectedLines.Length, actualLines.Length); i++)
-        {
-            Assert.True(expectedLines[i] == actualLines[i],
-                $"{path}:{i + 1} differs.\n expected: {expectedLines[i]}\n   actual: {actualLines[i]}\n(SKWS_UPDATE_BASELINES=1 rewrites the golden files.)");
-        }
-
-        Assert.True(expectedLines.Length == actualLines.Length,
-            $"{path}: expected {expectedLines.Length} lines, generated {actualLines.Length}.");
     }
 
     private static string BaselineDirectory([CallerFilePath] string thisFile = "") =>

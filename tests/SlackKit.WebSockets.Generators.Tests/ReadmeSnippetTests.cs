@@ -50,12 +50,12 @@ public class ReadmeSnippetTests
         Assert.Contains("up", output.ToString().Split('\n').Select(l => l.Trim()));
     }
 
-    /// <summary>The first C# block under "## A handler" in the repository's README.md.</summary>
+    /// <summary>The first C# block under "## A WebSocket handler" in the repository's README.md.</summary>
     private static string ReadSnippet()
     {
         string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
-        int section = readme.IndexOf("\n## A handler\n", StringComparison.Ordinal);
-        Assert.True(section >= 0, "README.md has no '## A handler' section");
+        int section = readme.IndexOf("\n## A WebSocket handler\n", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no '## A WebSocket handler' section");
         int start = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal) + "```csharp\n".Length;
         int end = readme.IndexOf("\n```", start, StringComparison.Ordinal);
         return readme[start..end];

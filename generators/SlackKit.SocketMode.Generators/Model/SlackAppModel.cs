@@ -26,12 +26,14 @@ namespace SlackKit.SocketMode.Generators.Model
     /// <param name="Namespace">The namespace, or null for the global one.</param>
     /// <param name="ContainingTypes">The types it is nested in, outermost first, as their declarations begin.</param>
     /// <param name="Declaration">How a partial part of it begins ("partial class DeployBot").</param>
+    /// <param name="FullName">The fully qualified name, for the header comment.</param>
     /// <param name="HintName">The generated file's name.</param>
     /// <param name="Routes">The routes the generator can call, in declaration order, the first of each name only.</param>
     internal sealed record SlackAppModel(
         string? Namespace,
         EquatableArray<string> ContainingTypes,
         string Declaration,
+        string FullName,
         string HintName,
         EquatableArray<RouteModel> Routes);
 

@@ -32,7 +32,7 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Debug, "Envelope {EnvelopeId} ({Key}) was already taken: acked and dropped (retry_attempt {RetryAttempt})")]
     public static partial void Duplicate(ILogger logger, string envelopeId, string key, int retryAttempt);
 
-    [LoggerMessage(10, LogLevel.Warning, "The response of {Kind} {Name} missed the ack (envelope {EnvelopeId}); it goes to response_url")]
+    [LoggerMessage(10, LogLevel.Information, "The response of {Kind} {Name} missed the ack (envelope {EnvelopeId}); it goes to response_url")]
     public static partial void LateResponse(ILogger logger, SlackKit.SocketMode.SlackRouteKind kind, string name, string envelopeId);
 
     [LoggerMessage(11, LogLevel.Error, "The response of {Kind} {Name} (envelope {EnvelopeId}) was lost: {Why}")]

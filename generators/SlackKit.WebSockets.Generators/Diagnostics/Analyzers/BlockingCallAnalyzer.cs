@@ -39,40 +39,11 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
                 SymbolKind.NamedType);
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context)
-        {
-            IMethodSymbol target = ((IInvocationOperation)context.Operation).TargetMethod;
-            string? what = (Owner(target.ContainingType), target.Name) switch
-            {
-                ("System.Threading.Tasks.Task", "Wait" or "WaitAll" or "WaitAny") => $"Task.{target.Name}()",
-                ("System.Threading.Thread", "Sleep" or "Join") => $"Thread.{target.Name}()",
-                (_, "GetResult") when IsAwaiter(target.ContainingType) => "GetAwaiter().GetResult()",
-                // Synchronous waits on the primitives that have an asynchronous form (or none: then the wait belongs
-                // off the mailbox altogether).
-                ("System.Threading.SemaphoreSlim", "Wait") => "SemaphoreSlim.Wait()",
-                ("System.Threading.ManualResetEventSlim", "Wait") => "ManualResetEventSlim.Wait()",
-                ("System.Threading.CountdownEvent", "Wait") => "CountdownEvent.Wait()",
-                ("System.Threading.Barrier", "SignalAndWait") => "Barrier.SignalAndWait()",
-                ("System.Threading.WaitHandle", "WaitOne" or "WaitAll" or "WaitAny" or "SignalAndWait") => $"WaitHandle.{target.Name}()",
-                ("System.Threading.Monitor", "Wait") => "Monitor.Wait()",
-                ("System.Threading.SpinWait", "SpinUntil") => "SpinWait.SpinUntil()",
-                ("System.Diagnostics.Process", "WaitForExit") => "Process.WaitForExit()",
-                ("System.Collections.Concurrent.BlockingCollection<T>", "Take" or "TryTake" or "TakeFromAny" or "TryTakeFromAny")
-                    when target.Parameters.Length > 0 || target.Name == "Take" => $"BlockingCollection.{target.Name}()",
-                _ => null,
-            };
-            Report(context, what);
-        }
+        private static void AnalyzeInvocation(OperationAnalysisContext context) =>
+            Report(context, BlockingCalls.Describe(((IInvocationOperation)context.Operation).TargetMethod));
 
-        private static void AnalyzePropertyReference(OperationAnalysisContext context)
-        {
-            IPropertySymbol property = ((IPropertyReferenceOperation)context.Operation).Property;
-            string owner = Owner(property.ContainingType);
-            if (property.Name == "Result" && owner is "System.Threading.Tasks.Task<TResult>" or "System.Threading.Tasks.ValueTask<TResult>")
-            {
-                Report(context, ".Result");
-            }
-        }
+        private static void AnalyzePropertyReference(OperationAnalysisContext context) =>
+            Report(context, BlockingCalls.Describe(((IPropertyReferenceOperation)context.Operation).Property));
 
         private static void Report(OperationAnalysisContext context, string? what)
         {
@@ -86,13 +57,5 @@ namespace SlackKit.WebSockets.Generators.Diagnostics.Analyzers
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingCall, context.Operation.Syntax.GetLocation(), what, method.Name));
             }
         }
-
-        /// <summary>TaskAwaiter, ValueTaskAwaiter, ConfiguredTaskAwaitable.ConfiguredTaskAwaiter and the like.</summary>
-        private static bool IsAwaiter(INamedTypeSymbol? type) =>
-            type is not null
-            && type.Name.EndsWith("Awaiter", System.StringComparison.Ordinal)
-            && type.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices";
-
-        private static string Owner(INamedTypeSymbol? type) => type?.OriginalDefinition.ToDisplayString() ?? string.Empty;
     }
 }
