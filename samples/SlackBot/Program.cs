@@ -18,8 +18,10 @@ if (!string.IsNullOrEmpty(appToken) && !string.IsNullOrEmpty(botToken))
     real.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Slack:AppToken"] = appToken, ["Slack:BotToken"] = botToken });
     real.Services.AddSlackSocketMode<DeployBot>().Bind(real.Configuration.GetSection("Slack"));
     Console.WriteLine("Connecting to Slack (Ctrl+C to stop)...");
-    await real.Build().RunAsync();
-    return Environment.ExitCode;
+    using IHost running = real.Build();
+    await running.RunAsync();
+    // A refused token or Socket Mode switched off stops the host; the error was logged, and the exit code says so.
+    return running.Services.GetRequiredService<SlackSocketModeService>().Client?.Completion.IsFaulted == true ? 1 : 0;
 }
 
 Console.WriteLine("No SLACK_APP_TOKEN and SLACK_BOT_TOKEN: running against an embedded fake Slack on 127.0.0.1.");

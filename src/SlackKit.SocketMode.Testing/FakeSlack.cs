@@ -57,8 +57,6 @@ public sealed class FakeSlack : IAsyncDisposable
     private int _nextConnection;
     private int _nextEnvelope;
     private int _nextRoundRobin;
-    private int _rateLimited;
-    private TimeSpan _retryAfter;
 
     private FakeSlack(WebApplication web, Uri baseUrl)
     {
@@ -84,11 +82,31 @@ public sealed class FakeSlack : IAsyncDisposable
     /// <summary>The Web API base URL the bot is to use (<see cref="SlackSocketModeOptions.ApiBaseUrl"/>).</summary>
     public Uri ApiBaseUrl => new(_base, "api/");
 
+    private readonly ConcurrentDictionary<string, string> _errors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Count, TimeSpan RetryAfter)> _rateLimits = new(StringComparer.Ordinal);
+
     /// <summary>
-    /// When set, <c>apps.connections.open</c> answers <c>{"ok":false,"error":...}</c> with it: <c>invalid_auth</c>,
-    /// <c>token_revoked</c>, <c>ratelimited</c>...
+    /// From now on <paramref name="method"/> (<c>apps.connections.open</c>, <c>chat.postMessage</c>...) answers
+    /// <c>{"ok":false,"error":...}</c> with <paramref name="error"/> (<c>invalid_auth</c>, <c>token_revoked</c>,
+    /// <c>channel_not_found</c>...); null answers normally again.
     /// </summary>
-    public string? ConnectionsOpenError { get; set; }
+    public void Fail(string method, string? error)
+    {
+        if (error is null)
+        {
+            _errors.TryRemove(method, out _);
+        }
+        else
+        {
+            _errors[method] = error;
+        }
+    }
+
+    /// <summary>
+    /// Plays a habit of Slack's: after the close handshake, the TCP connection is left open (until the fake stops).
+    /// A bot must not wait for it longer than its <see cref="SlackSocketModeOptions.CloseTimeout"/>.
+    /// </summary>
+    public bool LeaveSocketsOpenAfterClose { get; set; }
 
     /// <summary>How many times <c>apps.connections.open</c> was called (answered or not).</summary>
     public int ConnectionsOpenCalls => Volatile.Read(ref _connectionsOpenCalls);
@@ -104,12 +122,8 @@ public sealed class FakeSlack : IAsyncDisposable
         Connections = connections,
     };
 
-    /// <summary>The next <paramref name="count"/> calls of <c>apps.connections.open</c> answer HTTP 429 with <c>Retry-After</c>.</summary>
-    public void RateLimitConnectionsOpen(int count, TimeSpan retryAfter)
-    {
-        _retryAfter = retryAfter;
-        Volatile.Write(ref _rateLimited, count);
-    }
+    /// <summary>The next <paramref name="count"/> calls of <paramref name="method"/> answer HTTP 429 with <c>Retry-After</c> (whole seconds).</summary>
+    public void RateLimit(string method, int count, TimeSpan retryAfter) => _rateLimits[method] = (count, retryAfter);
 
     /// <summary>The connections open now (that got their <c>hello</c>), oldest first.</summary>
     public IReadOnlyList<FakeSlackConnection> Connections
@@ -374,31 +388,30 @@ public sealed class FakeSlack : IAsyncDisposable
         {
             Interlocked.Increment(ref _connectionsOpenCalls);
             Changed();
-            if (Interlocked.Decrement(ref _rateLimited) >= 0)
-            {
-                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(_retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return;
-            }
+        }
 
-            Interlocked.Exchange(ref _rateLimited, 0);
-            string? error = authorization != $"Bearer {AppToken}" ? (authorization.Length == 0 ? "not_authed" : "invalid_auth") : ConnectionsOpenError;
-            if (error is not null)
-            {
-                await context.Response.WriteAsync($$"""{"ok":false,"error":"{{error}}"}""").ConfigureAwait(false);
-                return;
-            }
+        if (TakeRateLimit(method) is { } retryAfter)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return;
+        }
 
+        string token = method == "apps.connections.open" ? AppToken : BotToken;
+        string? error = authorization != $"Bearer {token}" ? (authorization.Length == 0 ? "not_authed" : "invalid_auth")
+            : _errors.TryGetValue(method, out string? failing) ? failing : null;
+        if (error is not null)
+        {
+            await context.Response.WriteAsync($$"""{"ok":false,"error":"{{error}}"}""").ConfigureAwait(false);
+            return;
+        }
+
+        if (method == "apps.connections.open")
+        {
             string ticket = Guid.NewGuid().ToString("N");
             _tickets[ticket] = true;
             string url = $"ws://{_base.Authority}/link/?ticket={ticket}&app_id={AppId}";
             await context.Response.WriteAsync($$"""{"ok":true,"url":"{{url}}"}""").ConfigureAwait(false);
-            return;
-        }
-
-        if (authorization != $"Bearer {BotToken}")
-        {
-            await context.Response.WriteAsync("""{"ok":false,"error":"invalid_auth"}""").ConfigureAwait(false);
             return;
         }
 
@@ -470,6 +483,13 @@ public sealed class FakeSlack : IAsyncDisposable
                         await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None).ConfigureAwait(false);
                     }
 
+                    if (LeaveSocketsOpenAfterClose)
+                    {
+                        connection.OnClosed(); // closed as a WebSocket; the TCP connection stays until the fake stops
+                        Changed();
+                        await Task.Delay(Timeout.Infinite, _stopping.Token).ConfigureAwait(false);
+                    }
+
                     return;
                 }
 
@@ -495,6 +515,19 @@ public sealed class FakeSlack : IAsyncDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private TimeSpan? TakeRateLimit(string method)
+    {
+        while (_rateLimits.TryGetValue(method, out (int Count, TimeSpan RetryAfter) limit) && limit.Count > 0)
+        {
+            if (_rateLimits.TryUpdate(method, (limit.Count - 1, limit.RetryAfter), limit))
+            {
+                return limit.RetryAfter;
+            }
+        }
+
+        return null;
     }
 
     private void OnAck(FakeSlackConnection connection, ReadOnlySpan<byte> utf8)

@@ -185,8 +185,19 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         client.Completion.ContinueWith(_ => Ended(connection), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
+    private void NotReady(SocketModeConnection connection)
+    {
+        if (connection.BecomeNotReady())
+        {
+            Interlocked.Decrement(ref _ready);
+            SocketModeMetrics.Connections.Add(-1);
+        }
+    }
+
+    /// <summary>Its client ended (stopped, or terminated after [OnDisconnect] said so).</summary>
     private void Ended(SocketModeConnection connection)
     {
+        NotReady(connection);
         lock (_gate)
         {
             _open.Remove(connection);
@@ -225,9 +236,8 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
 
     private void OnHello(SocketModeConnection connection, SocketMessage hello)
     {
-        if (!connection.Ready)
+        if (connection.BecomeReady())
         {
-            connection.Ready = true;
             Interlocked.Increment(ref _ready);
             SocketModeMetrics.Connections.Add(1);
         }
@@ -308,12 +318,7 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
     /// <summary>What a connection that ended (or failed to open) does next.</summary>
     internal DisconnectResult OnDisconnected(SocketModeConnection connection, DisconnectReason reason)
     {
-        if (connection.Ready)
-        {
-            connection.Ready = false;
-            Interlocked.Decrement(ref _ready);
-            SocketModeMetrics.Connections.Add(-1);
-        }
+        NotReady(connection);
 
         if (reason.Kind == DisconnectKind.UrlProviderFailed && reason.Exception is SlackSocketModeException fatal)
         {

@@ -114,6 +114,26 @@ public partial class DeployBot(SlackApi slack, Journal journal)
 
     [SlackEvent("reaction_added")]
     void Reacted(JsonElement e) => journal.Add($"reaction:{e.GetProperty("reaction").GetString()}");
+
+    [Interactive("view_submission")]
+    SlackResponse Submitted(ViewSubmission submission) => SlackResponse.FromJson("""{"response_action":"clear"}""");
+}
+
+/// <summary>Records when each mention's handler starts and ends; "slow" waits for the test.</summary>
+[SlackApp]
+public partial class OrderingBot(Journal journal, Task gate)
+{
+    [SlackEvent("app_mention")]
+    async Task Mentioned(AppMention e)
+    {
+        journal.Add($"start:{e.Text}");
+        if (e.Text == "slow")
+        {
+            await gate;
+        }
+
+        journal.Add($"done:{e.Text}");
+    }
 }
 
 /// <summary>Counts events by text: for the load and the duplicates tests.</summary>

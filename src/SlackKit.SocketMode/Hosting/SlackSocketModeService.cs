@@ -43,8 +43,7 @@ public sealed class SlackSocketModeService : IHostedService, IAsyncDisposable
             {
                 if (ended.IsFaulted)
                 {
-                    Environment.ExitCode = 1;
-                    _lifetime?.StopApplication(); // the client logged why, as Critical
+                    _lifetime?.StopApplication(); // the client logged why, as Critical; Client.Completion holds it
                 }
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

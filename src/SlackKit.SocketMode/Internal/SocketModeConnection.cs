@@ -22,8 +22,16 @@ internal sealed partial class SocketModeConnection(SlackSocketModeClient app, in
     /// <summary>Its client, once started.</summary>
     public WebSocketClient? Client { get; set; }
 
+    private int _ready;
+
     /// <summary>Said hello on the socket now open.</summary>
-    public volatile bool Ready;
+    public bool Ready => Volatile.Read(ref _ready) == 1;
+
+    /// <summary>Marks it ready; true the first time since it was last not ready.</summary>
+    public bool BecomeReady() => Interlocked.Exchange(ref _ready, 1) == 0;
+
+    /// <summary>Marks it not ready; true when it was ready.</summary>
+    public bool BecomeNotReady() => Interlocked.Exchange(ref _ready, 0) == 1;
 
     /// <summary>Replaced (or the app stops): when it ends it does not reconnect.</summary>
     public volatile bool Retired;

@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SlackKit.SocketMode.Testing;
+
+namespace SlackKit.SocketMode.Tests;
+
+/// <summary>AddSlackSocketMode in a host: options bound from configuration, the health check, the host stopped by a fatal error.</summary>
+public sealed class HostingTests
+{
+    private static IHost Build(FakeSlack slack, Action<IServiceCollection>? more = null, int connections = 2)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Slack:AppToken"] = FakeSlack.AppToken,
+            ["Slack:BotToken"] = FakeSlack.BotToken,
+            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+            ["Slack:Connections"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Slack:AckTimeout"] = "00:00:01.5",
+        });
+        builder.Services.AddSingleton(new Journal());
+        builder.Services.AddSlackSocketMode<DeployBot>().Bind(builder.Configuration.GetSection("Slack"));
+        builder.Services.AddHealthChecks().AddSlackSocketMode();
+        more?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task The_app_runs_with_the_host_on_options_bound_from_configuration_and_reports_its_health()
+    {
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        using IHost host = Build(slack);
+        HealthCheckService health = host.Services.GetRequiredService<HealthCheckService>();
+        Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync()).Status); // not started
+
+        await host.StartAsync();
+        await slack.WaitForConnectionsAsync(2).WaitAsync(Journal.Timeout); // Slack:Connections
+        foreach (FakeSlackConnection connection in slack.Connections)
+        {
+            // An ack on each connection: each has had its hello (which came first on it) handled.
+            FakeEnvelope mention = await slack.SendAppMentionAsync($"from the host {connection.Id}", on: connection);
+            await mention.Acked.WaitAsync(Journal.Timeout);
+        }
+
+        HealthReport up = await health.CheckHealthAsync();
+        await host.Services.GetRequiredService<Journal>().WaitForAsync($"posted:from the host {slack.Connections[0].Id}"); // its SlackApi came from the container
+        await host.StopAsync();
+        HealthReport down = await health.CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Healthy, up.Status);
+        Assert.Equal("2 of 2 Socket Mode connection(s) ready.", up.Entries["slack-socket-mode"].Description);
+        Assert.Equal(HealthStatus.Unhealthy, down.Status);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlackSocketModeOptions>>().Value.AckTimeout);
+    }
+
+    [Fact]
+    public async Task A_revoked_token_stops_the_host_and_the_client_says_why()
+    {
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        slack.Fail("apps.connections.open", "token_revoked");
+        using IHost host = Build(slack, connections: 1);
+        IHostApplicationLifetime lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+
+        await host.StartAsync();
+        await stopping.Task.WaitAsync(Journal.Timeout);
+        await host.StopAsync();
+
+        SlackSocketModeClient client = host.Services.GetRequiredService<SlackSocketModeService>().Client!;
+        SlackSocketModeException failure = await Assert.ThrowsAsync<SlackSocketModeException>(() => client.Completion);
+        Assert.Equal("token_revoked", failure.Error);
+        Assert.Equal(1, slack.ConnectionsOpenCalls);
+    }
+
+    [Fact]
+    public async Task The_SlackApi_uses_the_hosts_IHttpClientFactory_when_there_is_one()
+    {
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        var handler = new CountingHandler();
+        using IHost host = Build(slack, services => services.AddHttpClient(SlackSocketModeServiceCollectionExtensions.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => handler));
+
+        await host.Services.GetRequiredService<SlackApi>().PostMessageAsync("C1", "through the factory");
+
+        Assert.Equal(1, handler.Sent);
+    }
+
+    [Fact]
+    public async Task Metrics_count_envelopes_acks_retries_duplicates_and_failures_under_their_documented_names()
+    {
+        var totals = new ConcurrentDictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "SlackKit.SocketMode")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => totals.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => totals.AddOrUpdate(instrument.Name + ".count", 1, (_, n) => n + 1));
+        listener.Start();
+
+        // Other tests run meanwhile and count too: this one compares what it adds with a unique app of its own only
+        // through the instruments' presence and lower bounds.
+        var journal = new Journal();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = slack.CreateOptions();
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new DeployBot(new SlackApi(options), journal), options);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+        FakeEnvelope boom = await slack.SendAppMentionAsync("boom");
+        FakeEnvelope retry = await slack.RetryAsync(boom);
+        await slack.WaitUntilAsync(() => boom.Acks.Count == 2).WaitAsync(Journal.Timeout);
+        await journal.WaitForAsync("mention:boom");
+        await slack.WaitUntilAsync(() => totals.GetValueOrDefault("slackkit.socketmode.handler.failures") >= 1).WaitAsync(Journal.Timeout);
+
+        Assert.True(totals.GetValueOrDefault("slackkit.socketmode.envelopes") >= 2);
+        Assert.True(totals.GetValueOrDefault("slackkit.socketmode.acks") >= 2);
+        Assert.True(totals.GetValueOrDefault("slackkit.socketmode.ack.latency.count") >= 2);
+        Assert.True(totals.GetValueOrDefault("slackkit.socketmode.retries") >= 1);
+        Assert.True(totals.GetValueOrDefault("slackkit.socketmode.duplicates") >= 1);
+        Assert.True(totals.GetValueOrDefault("slackkit.socketmode.connections") >= 1);
+    }
+
+    private sealed class CountingHandler : DelegatingHandler
+    {
+        private int _sent;
+
+        public CountingHandler()
+            : base(new SocketsHttpHandler())
+        {
+        }
+
+        public int Sent => Volatile.Read(ref _sent);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _sent);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
