@@ -442,8 +442,9 @@ public sealed class FakeSlack : IAsyncDisposable
             SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
         Stream stream = await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync().ConfigureAwait(false);
         var frozen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using WebSocket socket = WebSocket.CreateFromStream(new FreezableStream(stream, frozen.Task), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = Timeout.InfiniteTimeSpan });
-        var connection = new FakeSlackConnection(Interlocked.Increment(ref _nextConnection), socket, frozen);
+        var freezable = new FreezableStream(stream, frozen.Task);
+        using WebSocket socket = WebSocket.CreateFromStream(freezable, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = Timeout.InfiniteTimeSpan });
+        var connection = new FakeSlackConnection(Interlocked.Increment(ref _nextConnection), socket, frozen, freezable);
         int open;
         lock (_gate)
         {

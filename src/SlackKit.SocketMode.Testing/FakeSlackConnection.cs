@@ -11,12 +11,24 @@ public sealed class FakeSlackConnection
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _frozen;
 
-    internal FakeSlackConnection(int id, WebSocket socket, TaskCompletionSource frozen)
+    private readonly FreezableStream _stream;
+
+    internal FakeSlackConnection(int id, WebSocket socket, TaskCompletionSource frozen, FreezableStream stream)
     {
         Id = id;
         _socket = socket;
         _frozen = frozen;
+        _stream = stream;
     }
+
+    /// <summary>
+    /// Stops reading what the bot sends, without dropping it: its acks wait in TCP's buffers, then in its send queue,
+    /// as when Slack is slow to read. <see cref="ResumeReading"/> reads on.
+    /// </summary>
+    public void PauseReading() => _stream.Pause();
+
+    /// <summary>Reads on after <see cref="PauseReading"/>.</summary>
+    public void ResumeReading() => _stream.Resume();
 
     /// <summary>A number, in the order connections were opened (1, 2...).</summary>
     public int Id { get; }

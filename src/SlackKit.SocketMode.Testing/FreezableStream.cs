@@ -2,11 +2,18 @@ namespace SlackKit.SocketMode.Testing;
 
 /// <summary>
 /// The fake Slack's side of one socket, which can play dead: once frozen, nothing more is read (what arrives is
-/// dropped), so the WebSocket above answers no ping and reads no ack. Writes still go through.
+/// dropped), so the WebSocket above answers no ping and reads no ack. It can also pause reading (what arrives waits in
+/// TCP's buffers, then the bot's send queue) and resume. Writes always go through.
 /// </summary>
 internal sealed class FreezableStream(Stream inner, Task frozen) : Stream
 {
     private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _paused;
+
+    /// <summary>Reads wait (the one under way completes) until <see cref="Resume"/>.</summary>
+    public void Pause() => Interlocked.CompareExchange(ref _paused, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+
+    public void Resume() => Interlocked.Exchange(ref _paused, null)?.TrySetResult();
 
     public override bool CanRead => true;
 
@@ -20,6 +27,11 @@ internal sealed class FreezableStream(Stream inner, Task frozen) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (Volatile.Read(ref _paused) is { } paused)
+        {
+            await Task.WhenAny(paused.Task, _disposed.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (!frozen.IsCompleted)
         {
             int read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -205,20 +204,24 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
     }
 
     /// <summary>A text frame on <paramref name="connection"/>'s mailbox.</summary>
-    internal HandlerResult OnMessage(SocketModeConnection connection, WebSocketClient client, ReadOnlySpan<byte> utf8)
+    /// <remarks>
+    /// An envelope's ack is queued here, before the handler is scheduled; when the send queue is full the mailbox
+    /// waits for room (the receive loop then stops reading: Slack is pushed back, and no ack is dropped).
+    /// </remarks>
+    internal ValueTask<HandlerResult> OnMessage(SocketModeConnection connection, WebSocketClient client, ReadOnlySpan<byte> utf8)
     {
         long arrived = _options.TimeProvider.GetTimestamp();
         SocketMessage message = SocketMessage.Parse(utf8);
         switch (message.Kind)
         {
             case SocketMessageKind.Envelope:
-                OnEnvelope(client, message, arrived);
-                break;
+                ValueTask acked = OnEnvelope(client, message, arrived);
+                return acked.IsCompletedSuccessfully ? default : AfterAckAsync(acked);
             case SocketMessageKind.Hello:
                 OnHello(connection, message);
                 break;
             case SocketMessageKind.Disconnect:
-                return OnDisconnectMessage(connection, message.Reason ?? "");
+                return new ValueTask<HandlerResult>(OnDisconnectMessage(connection, message.Reason ?? ""));
             case SocketMessageKind.Unknown:
                 if (_unknownTypes.TryAdd(message.Type, true))
                 {
@@ -231,7 +234,13 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
                 break;
         }
 
-        return HandlerResult.Ok;
+        return default;
+
+        static async ValueTask<HandlerResult> AfterAckAsync(ValueTask acked)
+        {
+            await acked.ConfigureAwait(false);
+            return HandlerResult.Ok;
+        }
     }
 
     private void OnHello(SocketModeConnection connection, SocketMessage hello)
@@ -362,7 +371,7 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         return DisconnectResult.Reconnect;
     }
 
-    private void OnEnvelope(WebSocketClient client, SocketMessage envelope, long arrived)
+    private ValueTask OnEnvelope(WebSocketClient client, SocketMessage envelope, long arrived)
     {
         SocketModeMetrics.Envelopes.Add(1, SocketModeMetrics.EnvelopeType(envelope.Type));
         if (envelope.RetryAttempt > 0)
@@ -374,33 +383,42 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         {
             SocketModeMetrics.Duplicates.Add(1);
             Log.Duplicate(_logger, envelope.EnvelopeId, envelope.DedupeKey, envelope.RetryAttempt);
-            Ack(client, envelope, null, arrived);
-            return;
+            return Acked(AckAsync(client, envelope, null, arrived));
         }
 
         string? name = envelope.RouteName;
         if (name is null || !_app.Handles(envelope.RouteKind, name))
         {
-            Ack(client, envelope, null, arrived);
             if (_unrouted.TryAdd((envelope.RouteKind, name ?? "(none)"), true))
             {
                 Log.Unrouted(_logger, envelope.RouteKind, name ?? "(none)");
             }
 
-            return;
+            return Acked(AckAsync(client, envelope, null, arrived));
         }
 
         var context = new SlackContext(envelope.RouteKind, name, envelope.RoutePayload, envelope.EnvelopeId, envelope.EventId, envelope.RetryAttempt, Api);
         if (!envelope.AcceptsResponsePayload)
         {
-            Ack(client, envelope, null, arrived); // before the handler: whatever it does, Slack has its ack
+            ValueTask<bool> ack = AckAsync(client, envelope, null, arrived); // before the handler: whatever it does, Slack has its ack
             _scheduler.Schedule(envelope.OrderKey, () => RunAsync(context, envelope, pending: null));
-            return;
+            return Acked(ack);
         }
 
         var pending = new PendingAck(this, client, envelope, arrived);
         pending.Arm(_options.AckTimeout, _options.TimeProvider);
         _scheduler.Schedule(envelope.OrderKey, () => RunAsync(context, envelope, pending));
+        return default;
+
+        static ValueTask Acked(ValueTask<bool> ack)
+        {
+            if (ack.IsCompletedSuccessfully)
+            {
+                return default;
+            }
+
+            return new ValueTask(ack.AsTask());
+        }
     }
 
     private async Task RunAsync(SlackContext context, SocketMessage envelope, PendingAck? pending)
@@ -416,7 +434,7 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
             Log.HandlerFailed(_logger, context.Kind, context.Name, context.EnvelopeId, ex);
         }
 
-        if (pending is not null && pending.TryAckWith(response))
+        if (pending is not null && await pending.TryAckWithAsync(response).ConfigureAwait(false))
         {
             return; // in time: the response (if any) went in the ack
         }
@@ -444,31 +462,79 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues the ack of <paramref name="envelope"/> (with <paramref name="response"/> as its payload); false when the connection is gone.</summary>
-    private bool Ack(WebSocketClient client, SocketMessage envelope, SlackResponse? response, long arrived)
+    /// <summary>
+    /// Queues the ack of <paramref name="envelope"/> (with <paramref name="response"/> as its payload) on the connection
+    /// it came on; when the send queue is full, waits for room (at most <see cref="AckRoomWait"/>). False when the
+    /// connection is gone: Slack sends the envelope again, and the retry is acked (its handler does not run twice).
+    /// </summary>
+    private ValueTask<bool> AckAsync(WebSocketClient client, SocketMessage envelope, SlackResponse? response, long arrived)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + (response?.Json.Length ?? 0));
-        using (var writer = new Utf8JsonWriter(buffer))
+        WebSocketFrame ack = WebSocketFrame.Text(AckJson(envelope.EnvelopeId, response));
+        if (client.Cast(ack))
         {
-            writer.WriteStartObject();
-            writer.WriteString("envelope_id", envelope.EnvelopeId);
-            if (response is not null)
-            {
-                writer.WritePropertyName("payload");
-                writer.WriteRawValue(response.Json, skipInputValidation: true); // validated when the response was made
-            }
-
-            writer.WriteEndObject();
+            Acked(response, arrived);
+            return new ValueTask<bool>(true);
         }
 
-        bool queued = client.Cast(WebSocketFrame.Text(buffer.WrittenMemory));
-        if (queued)
+        if (client.State != WebSocketClientState.Connected)
         {
-            SocketModeMetrics.Acks.Add(1, response is null ? SocketModeMetrics.WithoutPayload : SocketModeMetrics.WithPayload);
-            SocketModeMetrics.AckLatency.Record(_options.TimeProvider.GetElapsedTime(arrived).TotalMilliseconds);
+            return new ValueTask<bool>(false);
         }
 
-        return queued;
+        Log.AckWaitsForRoom(_logger, envelope.EnvelopeId);
+        return AckWhenRoomAsync(client, ack, response, arrived);
+    }
+
+    private async ValueTask<bool> AckWhenRoomAsync(WebSocketClient client, WebSocketFrame ack, SlackResponse? response, long arrived)
+    {
+        using var patience = new CancellationTokenSource(AckRoomWait, _options.TimeProvider);
+        try
+        {
+            await client.SendAsync(ack, patience.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+        {
+            return false; // the connection went, or the writer is stuck: Slack sends it again
+        }
+
+        Acked(response, arrived);
+        return true;
+    }
+
+    /// <summary>How long an ack waits for room in a full send queue before it is given up (Slack resends after 3 s anyway).</summary>
+    private static readonly TimeSpan AckRoomWait = TimeSpan.FromSeconds(3);
+
+    private void Acked(SlackResponse? response, long arrived)
+    {
+        SocketModeMetrics.Acks.Add(1, response is null ? SocketModeMetrics.WithoutPayload : SocketModeMetrics.WithPayload);
+        SocketModeMetrics.AckLatency.Record(_options.TimeProvider.GetElapsedTime(arrived).TotalMilliseconds);
+    }
+
+    private static readonly byte[] AckStart = "{\"envelope_id\":\""u8.ToArray();
+    private static readonly byte[] AckPayload = "\",\"payload\":"u8.ToArray();
+
+    /// <summary><c>{"envelope_id":"..."}</c>, or with <c>"payload":{...}</c>: written directly, one array.</summary>
+    private static byte[] AckJson(string envelopeId, SlackResponse? response)
+    {
+        ReadOnlySpan<byte> id = JsonEncodedText.Encode(envelopeId).EncodedUtf8Bytes;
+        int payloadLength = response is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(response.Json);
+        byte[] json = new byte[AckStart.Length + id.Length + (response is null ? 2 : AckPayload.Length + payloadLength + 1)];
+        var span = json.AsSpan();
+        AckStart.CopyTo(span);
+        id.CopyTo(span[AckStart.Length..]);
+        int at = AckStart.Length + id.Length;
+        if (response is null)
+        {
+            span[at] = (byte)'"';
+            span[at + 1] = (byte)'}';
+            return json;
+        }
+
+        AckPayload.CopyTo(span[at..]);
+        at += AckPayload.Length;
+        at += System.Text.Encoding.UTF8.GetBytes(response.Json, span[at..]); // a JSON object, validated when the response was made
+        span[at] = (byte)'}';
+        return json;
     }
 
     private void Fail(SlackSocketModeException exception)
@@ -534,7 +600,7 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
             _timer = time.CreateTimer(static s => ((PendingAck)s!).AckEmpty(), this, timeout, Timeout.InfiniteTimeSpan);
 
         /// <summary>True when the ack (with <paramref name="response"/>) went out now, in time.</summary>
-        public bool TryAckWith(SlackResponse? response)
+        public async ValueTask<bool> TryAckWithAsync(SlackResponse? response)
         {
             if (Interlocked.Exchange(ref _state, 1) != 0)
             {
@@ -542,14 +608,14 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
             }
 
             _timer?.Dispose();
-            return app.Ack(client, envelope, response, arrived) || response is null;
+            return await app.AckAsync(client, envelope, response, arrived).ConfigureAwait(false) || response is null;
         }
 
         private void AckEmpty()
         {
             if (Interlocked.Exchange(ref _state, 1) == 0)
             {
-                app.Ack(client, envelope, null, arrived);
+                _ = app.AckAsync(client, envelope, null, arrived).AsTask();
             }
         }
     }

@@ -227,7 +227,8 @@ public sealed class SocketModeTests
     [Fact]
     public async Task A_thousand_envelopes_through_four_connections_are_all_acked_and_handled_once_in_bounded_memory()
     {
-        var app = new CountingBot();
+        var journal = new Journal();
+        var app = new CountingBot(journal);
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions(connections: 4);
         options.DedupeCapacity = 100;
@@ -241,7 +242,7 @@ public sealed class SocketModeTests
         }
 
         await Task.WhenAll(sent.Select(e => e.Acked)).WaitAsync(Journal.Timeout);
-        await slack.WaitUntilAsync(() => app.Handled.Count == 1000 && bot.HandlersRunning == 0).WaitAsync(Journal.Timeout);
+        await journal.WaitForAsync(e => e.Length >= 1000, "1,000 handled");
 
         Assert.All(sent, e => Assert.Single(e.Acks));
         Assert.All(app.Handled.Values, n => Assert.Equal(1, n));
@@ -312,5 +313,37 @@ public sealed class SocketModeTests
         FakeAck submitAck = await submit.Acked.WaitAsync(Journal.Timeout);
         Assert.Equal("""{"response_action":"clear"}""", submitAck.Payload);
     }
-}
 
+    [Fact]
+    public async Task Acks_that_find_the_send_queue_full_wait_for_room_and_none_is_dropped()
+    {
+        // Slack stops reading; the bot's acks (each carrying a 16 KiB answer) fill TCP's buffers, then the send queue
+        // (1,024 frames). Commands are sent until an ack is logged waiting for room (event 14), then Slack reads on:
+        // every envelope must have its ack, with its answer.
+        var journal = new Journal();
+        var logs = new ListLogger();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = slack.CreateOptions();
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new BigAnswerBot(journal), options, loggerFactory: logs.Factory());
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        FakeSlackConnection connection = slack.Connections[0];
+
+        connection.PauseReading();
+        var sent = new List<FakeEnvelope>();
+        while (!logs.Lines.Any(line => line.StartsWith("Debug 14 ", StringComparison.Ordinal)))
+        {
+            Assert.True(sent.Count < 20_000, "20,000 commands and no ack waited for room");
+            sent.Add(await slack.SendSlashCommandAsync("/big", $"c{sent.Count}"));
+            if (sent.Count % 100 == 0)
+            {
+                await journal.WaitForAsync(e => e.Length >= sent.Count - 100, "the handlers to keep up"); // answers, not envelopes, fill the queue
+            }
+        }
+
+        connection.ResumeReading();
+        FakeAck[] acks = await Task.WhenAll(sent.Select(e => e.Acked)).WaitAsync(Journal.Timeout);
+
+        Assert.All(sent, e => Assert.Single(e.Acks));
+        Assert.All(acks, a => Assert.Equal(16 * 1024, a.Text?.Length ?? -1));
+    }
+}

@@ -149,3 +149,17 @@ public partial class CountingBot(Journal? journal = null)
         journal?.Add($"mention:{e.Text}");
     }
 }
+
+/// <summary>Answers every /big command in its ack with 16 KiB of text.</summary>
+[SlackApp]
+public partial class BigAnswerBot(Journal journal)
+{
+    private static readonly SlackResponse Answer = SlackResponse.Ephemeral(new string('x', 16 * 1024));
+
+    [SlashCommand("/big")]
+    SlackResponse Big(SlashCommand command)
+    {
+        journal.Add(command.Text);
+        return Answer;
+    }
+}

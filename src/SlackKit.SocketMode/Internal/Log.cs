@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "Slack refused connection {Connection}: too many websockets for the app; waiting {DelaySeconds} s before trying again")]
     public static partial void TooManyWebSockets(ILogger logger, int connection, double delaySeconds);
+
+    [LoggerMessage(14, LogLevel.Debug, "The ack of envelope {EnvelopeId} waits for room in the send queue: Slack reads slower than the bot acks")]
+    public static partial void AckWaitsForRoom(ILogger logger, string envelopeId);
 }

@@ -40,7 +40,7 @@ internal sealed partial class SocketModeConnection(SlackSocketModeClient app, in
     public volatile bool TooManyWebSockets;
 
     [OnText]
-    private HandlerResult Text(ReadOnlyMemory<byte> utf8, WebSocketClient client) => app.OnMessage(this, client, utf8.Span);
+    private ValueTask<HandlerResult> Text(ReadOnlyMemory<byte> utf8, WebSocketClient client) => app.OnMessage(this, client, utf8.Span);
 
     [OnDisconnect]
     private DisconnectResult Disconnected(DisconnectReason reason) => app.OnDisconnected(this, reason);
