@@ -108,8 +108,7 @@ public sealed class HostingTests
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => totals.AddOrUpdate(instrument.Name + ".count", 1, (_, n) => n + 1));
         listener.Start();
 
-        // Other tests run meanwhile and count too: this one compares what it adds with a unique app of its own only
-        // through the instruments' presence and lower bounds.
+        // Other tests run meanwhile and count too: this test checks the names and lower bounds only.
         var journal = new Journal();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
@@ -128,7 +127,7 @@ public sealed class HostingTests
         Assert.True(totals.GetValueOrDefault("slackkit.socketmode.ack.latency.count") >= 2);
         Assert.True(totals.GetValueOrDefault("slackkit.socketmode.retries") >= 1);
         Assert.True(totals.GetValueOrDefault("slackkit.socketmode.duplicates") >= 1);
-        Assert.True(totals.GetValueOrDefault("slackkit.socketmode.connections") >= 1);
+        Assert.True(totals.ContainsKey("slackkit.socketmode.connections")); // an up-down sum: other tests' connections end meanwhile
     }
 
     private sealed class CountingHandler : DelegatingHandler

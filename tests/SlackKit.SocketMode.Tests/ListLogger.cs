@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace SlackKit.SocketMode.Tests;
 
 /// <summary>Keeps every log line (message and exception text) of every category.</summary>
-public sealed class ListLogger : ILoggerProvider, ILogger
+public sealed class ListLogger(Journal? journal = null) : ILoggerProvider, ILogger
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
@@ -18,8 +18,12 @@ public sealed class ListLogger : ILoggerProvider, ILogger
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+    /// <summary>Each entry is kept; with a journal, "log:{event id}" is added to it too, for a test to wait on.</summary>
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
         _lines.Enqueue($"{logLevel} {eventId.Id} {formatter(state, exception)} {exception}");
+        journal?.Add($"log:{eventId.Id}");
+    }
 
     public void Dispose()
     {
