@@ -347,4 +347,59 @@ public sealed class SocketModeTests
         Assert.All(sent, e => Assert.Single(e.Acks));
         Assert.All(acks, a => Assert.Equal(16 * 1024, a.Text?.Length ?? -1));
     }
+
+    [Fact]
+    public async Task Link_disabled_ends_the_app_with_an_error_that_says_Socket_Mode_was_switched_off()
+    {
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(), slack.CreateOptions());
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+
+        await slack.Connections[0].SendDisconnectAsync("link_disabled");
+
+        SlackSocketModeException failure = await Assert.ThrowsAsync<SlackSocketModeException>(() => bot.Completion.WaitAsync(Journal.Timeout));
+        Assert.Equal("link_disabled", failure.Error);
+        Assert.Contains("Socket Mode was switched off", failure.Message);
+        Assert.Equal(1, slack.ConnectionsOpenCalls); // no reconnect
+    }
+
+    [Fact]
+    public async Task Refresh_requested_opens_the_next_connection_before_the_old_one_goes()
+    {
+        var journal = new Journal();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(journal), slack.CreateOptions());
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        FakeSlackConnection old = slack.Connections[0];
+
+        await old.SendDisconnectAsync("refresh_requested");
+        await slack.WaitForConnectionsAsync(2).WaitAsync(Journal.Timeout);
+        await old.CloseAsync();
+        await old.Closed.WaitAsync(Journal.Timeout);
+        FakeEnvelope after = await slack.SendAppMentionAsync("refreshed");
+        await after.Acked.WaitAsync(Journal.Timeout);
+        await journal.WaitForAsync("mention:refreshed");
+
+        Assert.Equal(2, slack.AllConnections.Count);
+    }
+
+    [Fact]
+    public async Task Too_many_websockets_backs_off_thirty_seconds_instead_of_storming()
+    {
+        var clock = new WatchingClock();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = slack.CreateOptions();
+        options.TimeProvider = clock;
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(), options);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+
+        await slack.Connections[0].SendDisconnectAsync("too_many_websockets");
+        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(30)); // the reconnect waits for it
+        Assert.Equal(1, slack.ConnectionsOpenCalls);
+        clock.Advance(TimeSpan.FromSeconds(30));
+
+        await slack.WaitUntilAsync(() => slack.Connections.Count == 1 && slack.AllConnections.Count == 2).WaitAsync(Journal.Timeout);
+        Assert.Equal(2, slack.ConnectionsOpenCalls);
+    }
 }
+
