@@ -16,5 +16,6 @@ namespace SlackKit.SocketMode.Generators
         public const string ValueTask = "System.Threading.Tasks.ValueTask";
         public const string ValueTaskOfT = "System.Threading.Tasks.ValueTask`1";
         public const string PayloadsNamespace = "SlackKit.SocketMode.Payloads";
+        public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
     }
 }

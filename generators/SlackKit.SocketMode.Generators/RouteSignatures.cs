@@ -46,7 +46,7 @@ namespace SlackKit.SocketMode.Generators
         /// <summary>What a method of <paramref name="kind"/> may look like, for diagnostics.</summary>
         public static string Accepted(RouteKind kind)
         {
-            string payloads = string.Join(", ", KnownPayloads.Where(p => p.Value == kind).Select(p => p.Key).Concat(new[] { "JsonElement" }));
+            string payloads = string.Join(", ", KnownPayloads.Where(p => p.Value == kind).Select(p => p.Key).Concat(new[] { "JsonElement", "a type of [SlackApp(JsonContext)]" }));
             string returns = kind == RouteKind.Event
                 ? "void, Task or ValueTask"
                 : "void, Task, ValueTask, SlackResponse, Task<SlackResponse> or ValueTask<SlackResponse>";
@@ -54,7 +54,7 @@ namespace SlackKit.SocketMode.Generators
         }
 
         /// <summary>The model of a route the generator can call; null (and why) when it cannot.</summary>
-        public static RouteModel? TryGetModel(IMethodSymbol method, RouteKind kind, string name, out string? problem)
+        public static RouteModel? TryGetModel(IMethodSymbol method, RouteKind kind, string name, OwnPayloads own, out string? problem)
         {
             problem = null;
             if (method.IsGenericMethod)
@@ -91,7 +91,12 @@ namespace SlackKit.SocketMode.Generators
                         return null;
                     }
 
-                    payload = parameter.Type.Name;
+                    payload = $"global::SlackKit.SocketMode.Payloads.SlackJsonContext.Default.{parameter.Type.Name}";
+                    stage = 1;
+                }
+                else if (stage == 0 && own.TryGetTypeInfo(parameter.Type, out string typeInfo))
+                {
+                    payload = typeInfo;
                     stage = 1;
                 }
                 else if (stage <= 1 && metadataName == KnownNames.SlackContext)

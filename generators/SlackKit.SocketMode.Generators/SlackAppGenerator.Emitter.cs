@@ -14,7 +14,6 @@ namespace SlackKit.SocketMode.Generators
             private const string Adapters = "global::SlackKit.SocketMode.CompilerServices.SlackHandlerAdapters";
             private const string RouteKindType = "global::SlackKit.SocketMode.SlackRouteKind";
             private const string Response = "global::SlackKit.SocketMode.SlackResponse";
-            private const string Json = "global::SlackKit.SocketMode.Payloads.SlackJsonContext.Default";
 
             /// <summary>The generator's version, written on what it generates (the tests' golden files say {version}).</summary>
             private static readonly string GeneratedCode =
@@ -141,7 +140,7 @@ namespace SlackKit.SocketMode.Generators
                 }
                 else if (route.PayloadTypeInfo is not null)
                 {
-                    arguments.Add($"context.Read({Json}.{route.PayloadTypeInfo})");
+                    arguments.Add($"context.Read({route.PayloadTypeInfo})");
                 }
 
                 if (route.TakesContext)

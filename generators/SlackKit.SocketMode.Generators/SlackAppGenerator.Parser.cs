@@ -20,6 +20,7 @@ namespace SlackKit.SocketMode.Generators
                 }
 
                 var routes = new List<RouteModel>();
+                OwnPayloads own = OwnPayloads.Of(type);
                 foreach (IMethodSymbol method in SlackAppRules.Methods(type))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -32,7 +33,7 @@ namespace SlackKit.SocketMode.Generators
                             continue;
                         }
 
-                        RouteModel? route = RouteSignatures.TryGetModel(method, kind, name!, out _);
+                        RouteModel? route = RouteSignatures.TryGetModel(method, kind, name!, own, out _);
                         if (route is not null)
                         {
                             routes.Add(route);

@@ -7,7 +7,14 @@ namespace SlackKit.SocketMode;
 /// <c>AddSlackSocketMode&lt;T&gt;()</c> in a host.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
-public sealed class SlackAppAttribute : Attribute;
+public sealed class SlackAppAttribute : Attribute
+{
+    /// <summary>
+    /// A <c>JsonSerializerContext</c> of your own: a route method may then take as its payload any type that context
+    /// serializes (<c>[JsonSerializable(typeof(TeamJoin))]</c>), read with its source-generated metadata.
+    /// </summary>
+    public Type? JsonContext { get; set; }
+}
 
 /// <summary>
 /// The method handles Events API events of one type (<c>app_mention</c>, <c>message</c>, <c>reaction_added</c>...),

@@ -64,15 +64,37 @@ public class AnalyzerTests
         }
         """,
         Error("SKSM003").WithLocation(0).WithArguments("Counted", "event", "app_mention", "it returns int",
-            "parameters ([AppMention, MessageEvent, ReactionAdded, JsonElement][, SlackContext][, CancellationToken]) in that order, returning void, Task or ValueTask"),
+            "parameters ([AppMention, MessageEvent, ReactionAdded, JsonElement, a type of [SlackApp(JsonContext)]][, SlackContext][, CancellationToken]) in that order, returning void, Task or ValueTask"),
         Error("SKSM003").WithLocation(1).WithArguments("Wrong", "event", "message", "a SlashCommand is not what an event carries",
-            "parameters ([AppMention, MessageEvent, ReactionAdded, JsonElement][, SlackContext][, CancellationToken]) in that order, returning void, Task or ValueTask"),
+            "parameters ([AppMention, MessageEvent, ReactionAdded, JsonElement, a type of [SlackApp(JsonContext)]][, SlackContext][, CancellationToken]) in that order, returning void, Task or ValueTask"),
         Error("SKSM003").WithLocation(2).WithArguments("Order", "slash command", "/a", "its parameter 'c' (SlackKit.SocketMode.Payloads.SlashCommand) is not one it can be given, or not in its place",
-            "parameters ([SlashCommand, JsonElement][, SlackContext][, CancellationToken]) in that order, returning void, Task, ValueTask, SlackResponse, Task<SlackResponse> or ValueTask<SlackResponse>"),
+            "parameters ([SlashCommand, JsonElement, a type of [SlackApp(JsonContext)]][, SlackContext][, CancellationToken]) in that order, returning void, Task, ValueTask, SlackResponse, Task<SlackResponse> or ValueTask<SlackResponse>"),
         Error("SKSM003").WithLocation(3).WithArguments("Answers", "event", "team_join", "an event is acked before its handler runs, so it has no response to return",
-            "parameters ([AppMention, MessageEvent, ReactionAdded, JsonElement][, SlackContext][, CancellationToken]) in that order, returning void, Task or ValueTask"),
+            "parameters ([AppMention, MessageEvent, ReactionAdded, JsonElement, a type of [SlackApp(JsonContext)]][, SlackContext][, CancellationToken]) in that order, returning void, Task or ValueTask"),
         Error("SKSM003").WithLocation(4).WithArguments("Generic", "slash command", "/b", "it is generic",
-            "parameters ([SlashCommand, JsonElement][, SlackContext][, CancellationToken]) in that order, returning void, Task, ValueTask, SlackResponse, Task<SlackResponse> or ValueTask<SlackResponse>"));
+            "parameters ([SlashCommand, JsonElement, a type of [SlackApp(JsonContext)]][, SlackContext][, CancellationToken]) in that order, returning void, Task, ValueTask, SlackResponse, Task<SlackResponse> or ValueTask<SlackResponse>"));
+
+    [Fact]
+    public Task SKSM003_accepts_a_type_of_the_apps_own_JsonContext_and_reports_one_it_does_not_serialize() => Harness.AnalyzerAsync<RouteAnalyzer>("""
+        using System.Text.Json.Serialization;
+        using SlackKit.SocketMode;
+
+        public sealed record TeamJoin(string Type);
+        public sealed record Unlisted(string Type);
+
+        // The analyzer reads the context's [JsonSerializable] list; System.Text.Json's generator is not run here.
+        [JsonSerializable(typeof(TeamJoin))]
+        internal class OwnJson { }
+
+        [SlackApp(JsonContext = typeof(OwnJson))]
+        public partial class Bot
+        {
+            [SlackEvent("team_join")] void Joined(TeamJoin e) { }
+            [SlackEvent("user_change")] void {|#0:Changed|}(Unlisted e) { }
+        }
+        """,
+        Error("SKSM003").WithLocation(0).WithArguments("Changed", "event", "user_change", "its parameter 'e' (Unlisted) is not one it can be given, or not in its place",
+            "parameters ([AppMention, MessageEvent, ReactionAdded, JsonElement, a type of [SlackApp(JsonContext)]][, SlackContext][, CancellationToken]) in that order, returning void, Task or ValueTask"));
 
     [Fact]
     public Task SKSM004_reports_the_second_method_for_a_route() => Harness.AnalyzerAsync<SlackAppClassAnalyzer>("""

@@ -41,6 +41,32 @@ internal static class Harness
         return (driver.GetRunResult().Results.Single(), output);
     }
 
+    /// <summary>
+    /// Runs this generator and System.Text.Json's (from the SDK's reference pack, as a build does), for sources that
+    /// declare a JsonSerializerContext of their own; the compilation with both outputs.
+    /// </summary>
+    public static Compilation RunWithJsonGenerator(params string[] sources)
+    {
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            [new SlackAppGenerator().AsSourceGenerator(), .. JsonGenerators.Value],
+            parseOptions: ParseOptions);
+        driver.RunGeneratorsAndUpdateCompilation(Compile(sources), out Compilation output, out _);
+        return output;
+    }
+
+    private static readonly Lazy<ISourceGenerator[]> JsonGenerators = new(() =>
+    {
+        // <dotnet>/shared/Microsoft.NETCore.App/<version>/ -> <dotnet>/packs/Microsoft.NETCore.App.Ref/<newest>/analyzers/dotnet/cs/
+        string dotnet = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
+        string path = Directory.GetDirectories(Path.Combine(dotnet, "packs", "Microsoft.NETCore.App.Ref"))
+            .OrderByDescending(d => Version.TryParse(Path.GetFileName(d).Split('-')[0], out Version? v) ? v : new Version())
+            .Select(d => Path.Combine(d, "analyzers", "dotnet", "cs", "System.Text.Json.SourceGeneration.dll"))
+            .First(File.Exists);
+        return [.. System.Reflection.Assembly.LoadFrom(path).GetTypes()
+            .Where(t => !t.IsAbstract && typeof(IIncrementalGenerator).IsAssignableFrom(t))
+            .Select(t => ((IIncrementalGenerator)Activator.CreateInstance(t)!).AsSourceGenerator())];
+    });
+
     public static string[] Problems(Compilation compilation) =>
         [.. compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => $"{d.Id} {d.Location.GetLineSpan()}: {d.GetMessage()}")];
 

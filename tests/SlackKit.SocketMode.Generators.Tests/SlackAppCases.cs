@@ -68,6 +68,29 @@ public static class SlackAppCases
             }
             """,
 
+        // Payload types of the app's own, from its JsonSerializerContext (one renamed with TypeInfoPropertyName).
+        ["OwnPayloadTypes"] = """
+            using System.Text.Json.Serialization;
+            using SlackKit.SocketMode;
+
+            namespace Samples.Own;
+
+            public sealed record TeamJoin(string Type);
+
+            public sealed record Shortcut(string CallbackId);
+
+            [JsonSerializable(typeof(TeamJoin))]
+            [JsonSerializable(typeof(Shortcut), TypeInfoPropertyName = "GlobalShortcut")]
+            internal partial class OwnJson : JsonSerializerContext;
+
+            [SlackApp(JsonContext = typeof(OwnJson))]
+            public partial class OwnBot
+            {
+                [SlackEvent("team_join")] void Joined(TeamJoin e) { }
+                [Interactive("shortcut")] void Shortcut(Shortcut s, SlackContext context) { }
+            }
+            """,
+
         // No routes at all: every envelope is acked and logged as unrouted.
         ["NoRoutes"] = """
             using SlackKit.SocketMode;

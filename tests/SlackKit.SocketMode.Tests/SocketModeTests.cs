@@ -401,5 +401,18 @@ public sealed class SocketModeTests
         await slack.WaitUntilAsync(() => slack.Connections.Count == 1 && slack.AllConnections.Count == 2).WaitAsync(Journal.Timeout);
         Assert.Equal(2, slack.ConnectionsOpenCalls);
     }
+
+    [Fact]
+    public async Task A_payload_of_the_bots_own_type_is_read_with_its_own_JsonContext()
+    {
+        var journal = new Journal();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new WelcomeBot(journal), slack.CreateOptions());
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+
+        await slack.SendEventAsync("""{"type":"team_join","user":{"id":"U0NEW","name":"new"}}""");
+
+        await journal.WaitForAsync("welcome:U0NEW");
+    }
 }
 

@@ -163,3 +163,18 @@ public partial class BigAnswerBot(Journal journal)
         return Answer;
     }
 }
+
+/// <summary>A payload type of the bot's own, read with its own source-generated metadata.</summary>
+public sealed record TeamJoinEvent([property: System.Text.Json.Serialization.JsonPropertyName("user")] TeamJoinUser User);
+
+public sealed record TeamJoinUser([property: System.Text.Json.Serialization.JsonPropertyName("id")] string Id);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(TeamJoinEvent))]
+internal partial class OwnJson : System.Text.Json.Serialization.JsonSerializerContext;
+
+[SlackApp(JsonContext = typeof(OwnJson))]
+public partial class WelcomeBot(Journal journal)
+{
+    [SlackEvent("team_join")]
+    void Joined(TeamJoinEvent e) => journal.Add($"welcome:{e.User.Id}");
+}

@@ -42,8 +42,9 @@ namespace SlackKit.SocketMode.Generators.Model
     /// <param name="Name">The event type, the command or the interaction type.</param>
     /// <param name="Method">The method's name.</param>
     /// <param name="PayloadTypeInfo">
-    /// How the payload is passed: null when the method takes none, "" for a <c>JsonElement</c>, else the name of the
-    /// payload type's property on <c>SlackJsonContext.Default</c>.
+    /// How the payload is passed: null when the method takes none, "" for a <c>JsonElement</c>, else the expression of
+    /// its <c>JsonTypeInfo</c> (<c>global::SlackKit.SocketMode.Payloads.SlackJsonContext.Default.AppMention</c>, or the
+    /// app's own context's).
     /// </param>
     /// <param name="TakesContext">Whether it takes the <c>SlackContext</c>.</param>
     /// <param name="TakesCancellationToken">Whether its last parameter is a <c>CancellationToken</c>.</param>

@@ -67,7 +67,7 @@ namespace SlackKit.SocketMode.Generators.Diagnostics.Analyzers
                     }
                 }
 
-                if (!string.IsNullOrEmpty(name) && RouteSignatures.TryGetModel(method, kind, name!, out string? why) is null)
+                if (!string.IsNullOrEmpty(name) && RouteSignatures.TryGetModel(method, kind, name!, OwnPayloads.Of(method.ContainingType), out string? why) is null)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UncallableRoute, method.Locations.FirstOrDefault(),
                         method.Name, RouteSignatures.Describe(kind), shown, why, RouteSignatures.Accepted(kind)));
