@@ -43,49 +43,11 @@ namespace SlackKit.SocketMode.Generators
 
                 return new SlackAppModel(
                     type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-                    ContainingTypes(type).Select(Declaration).ToEquatableArray(),
-                    Declaration(type),
+                    PartialTypes.ContainingTypes(type).Select(PartialTypes.Declaration).ToEquatableArray(),
+                    PartialTypes.Declaration(type),
                     type.ToDisplayString(),
-                    HintName(type),
+                    PartialTypes.HintName(type, "SlackApp"),
                     routes.ToEquatableArray());
-            }
-
-            private static IEnumerable<INamedTypeSymbol> ContainingTypes(INamedTypeSymbol type)
-            {
-                var chain = new Stack<INamedTypeSymbol>();
-                for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
-                {
-                    chain.Push(t);
-                }
-
-                return chain;
-            }
-
-            private static string Declaration(INamedTypeSymbol type)
-            {
-                string keyword = (type.IsRecord, type.TypeKind) switch
-                {
-                    (true, TypeKind.Struct) => "record struct",
-                    (true, _) => "record",
-                    (false, TypeKind.Struct) => "struct",
-                    (false, TypeKind.Interface) => "interface",
-                    _ => "class",
-                };
-                return $"partial {keyword} {type.Name}";
-            }
-
-            private static string HintName(INamedTypeSymbol type)
-            {
-                var parts = new Stack<string>();
-                for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
-                {
-                    parts.Push(t.Name);
-                }
-
-                string name = string.Join(".", parts);
-                return type.ContainingNamespace.IsGlobalNamespace
-                    ? $"{name}.SlackApp.g.cs"
-                    : $"{type.ContainingNamespace.ToDisplayString()}.{name}.SlackApp.g.cs";
             }
         }
     }

@@ -44,10 +44,10 @@ namespace SlackKit.WebSockets.Generators
 
                 return new HandlerClassModel(
                     type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-                    ContainingTypes(type).Select(Declaration).ToEquatableArray(),
-                    Declaration(type),
+                    PartialTypes.ContainingTypes(type).Select(PartialTypes.Declaration).ToEquatableArray(),
+                    PartialTypes.Declaration(type),
                     type.ToDisplayString(),
-                    HintName(type),
+                    PartialTypes.HintName(type, "WebSocketHandler"),
                     methods.ToEquatableArray());
             }
 
@@ -67,45 +67,6 @@ namespace SlackKit.WebSockets.Generators
                         !SymbolEqualityComparer.Default.Equals(type, other) && HandlerSignatures.IsMatchedBy(type, other, compilation));
                     methods[i] = methods[i] with { MessageTypeRank = rank };
                 }
-            }
-
-            private static IEnumerable<INamedTypeSymbol> ContainingTypes(INamedTypeSymbol type)
-            {
-                var chain = new Stack<INamedTypeSymbol>();
-                for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
-                {
-                    chain.Push(t);
-                }
-
-                return chain;
-            }
-
-            /// <summary>How a partial part of <paramref name="type"/> begins: "partial class Bot", "partial record struct Outer".</summary>
-            private static string Declaration(INamedTypeSymbol type)
-            {
-                string keyword = (type.IsRecord, type.TypeKind) switch
-                {
-                    (true, TypeKind.Struct) => "record struct",
-                    (true, _) => "record",
-                    (false, TypeKind.Struct) => "struct",
-                    (false, TypeKind.Interface) => "interface",
-                    _ => "class",
-                };
-                return $"partial {keyword} {type.Name}";
-            }
-
-            private static string HintName(INamedTypeSymbol type)
-            {
-                var parts = new Stack<string>();
-                for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
-                {
-                    parts.Push(t.Name);
-                }
-
-                string name = string.Join(".", parts);
-                return type.ContainingNamespace.IsGlobalNamespace
-                    ? $"{name}.WebSocketHandler.g.cs"
-                    : $"{type.ContainingNamespace.ToDisplayString()}.{name}.WebSocketHandler.g.cs";
             }
         }
     }
