@@ -3,8 +3,8 @@ using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
+using SlackKit.GeneratorTesting;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace SlackKit.SocketMode.Generators.Tests;
@@ -14,13 +14,9 @@ internal static class Harness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    private static readonly ImmutableArray<MetadataReference> References =
-    [
-        .. Net100.References.All,
-        MetadataReference.CreateFromFile(typeof(SlackResponse).Assembly.Location),
-    ];
+    private static readonly MetadataReference SocketMode = MetadataReference.CreateFromFile(typeof(SlackResponse).Assembly.Location);
 
-    private static readonly ReferenceAssemblies NoDownload = new("net10.0");
+    private static readonly ImmutableArray<MetadataReference> References = [.. Net100.References.All, SocketMode];
 
     public static CSharpCompilation Compile(params string[] sources) =>
         CSharpCompilation.Create(
@@ -71,27 +67,11 @@ internal static class Harness
         [.. compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => $"{d.Id} {d.Location.GetLineSpan()}: {d.GetMessage()}")];
 
     public static Task AnalyzerAsync<TAnalyzer>(string source, params DiagnosticResult[] expected)
-        where TAnalyzer : DiagnosticAnalyzer, new()
-    {
-        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = source, ReferenceAssemblies = NoDownload };
-        AddReferences(test.TestState);
-        test.ExpectedDiagnostics.AddRange(expected);
-        return test.RunAsync();
-    }
+        where TAnalyzer : DiagnosticAnalyzer, new() =>
+        AnalyzerTestKit.AnalyzerAsync<TAnalyzer>(source, [SocketMode], expected);
 
     public static Task CodeFixAsync<TAnalyzer, TCodeFix>(string source, string fixedSource)
         where TAnalyzer : DiagnosticAnalyzer, new()
-        where TCodeFix : CodeFixProvider, new()
-    {
-        var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier> { TestCode = source, FixedCode = fixedSource, ReferenceAssemblies = NoDownload };
-        AddReferences(test.TestState);
-        AddReferences(test.FixedState);
-        return test.RunAsync();
-    }
-
-    private static void AddReferences(SolutionState state)
-    {
-        state.AdditionalReferences.AddRange(Net100.References.All);
-        state.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(SlackResponse).Assembly.Location));
-    }
+        where TCodeFix : CodeFixProvider, new() =>
+        AnalyzerTestKit.CodeFixAsync<TAnalyzer, TCodeFix>(source, fixedSource, [SocketMode]);
 }

@@ -1,7 +1,6 @@
-using Basic.Reference.Assemblies;
+using SlackKit.GeneratorTesting;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 
@@ -13,38 +12,20 @@ namespace SlackKit.WebSockets.Generators.Tests.Analyzers;
 /// </summary>
 internal static class Verifier
 {
-    private static readonly ReferenceAssemblies NoDownload = new("net10.0");
+    private static readonly MetadataReference[] Runtime =
+    [
+        MetadataReference.CreateFromFile(typeof(WebSocketFrame).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(Hosting.WebSocketClientService<>).Assembly.Location),
+    ];
 
     public static Task AnalyzerAsync<TAnalyzer>(string source, params DiagnosticResult[] expected)
-        where TAnalyzer : DiagnosticAnalyzer, new()
-    {
-        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = source, ReferenceAssemblies = NoDownload };
-        AddReferences(test.TestState);
-        test.ExpectedDiagnostics.AddRange(expected);
-        return test.RunAsync();
-    }
+        where TAnalyzer : DiagnosticAnalyzer, new() =>
+        AnalyzerTestKit.AnalyzerAsync<TAnalyzer>(source, Runtime, expected);
 
     public static Task CodeFixAsync<TAnalyzer, TCodeFix>(string source, string fixedSource)
         where TAnalyzer : DiagnosticAnalyzer, new()
-        where TCodeFix : CodeFixProvider, new()
-    {
-        var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
-        {
-            TestCode = source,
-            FixedCode = fixedSource,
-            ReferenceAssemblies = NoDownload,
-        };
-        AddReferences(test.TestState);
-        AddReferences(test.FixedState);
-        return test.RunAsync();
-    }
+        where TCodeFix : CodeFixProvider, new() =>
+        AnalyzerTestKit.CodeFixAsync<TAnalyzer, TCodeFix>(source, fixedSource, Runtime);
 
     public static DiagnosticResult Diagnostic(string id) => new DiagnosticResult(id, DiagnosticSeverity.Warning);
-
-    private static void AddReferences(SolutionState state)
-    {
-        state.AdditionalReferences.AddRange(Net100.References.All);
-        state.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(WebSocketFrame).Assembly.Location));
-        state.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(Hosting.WebSocketClientService<>).Assembly.Location));
-    }
 }
