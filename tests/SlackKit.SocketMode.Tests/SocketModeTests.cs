@@ -130,6 +130,21 @@ public sealed class SocketModeTests
     }
 
     [Fact]
+    public async Task Ratelimited_in_the_answer_of_connections_open_is_waited_out_not_taken_for_a_refusal()
+    {
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        slack.Fail("apps.connections.open", "ratelimited"); // {"ok":false,"error":"ratelimited"}, no Retry-After: 1 s
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(), slack.CreateOptions());
+        await slack.WaitUntilAsync(() => slack.ConnectionsOpenCalls >= 1).WaitAsync(Journal.Timeout);
+
+        slack.Fail("apps.connections.open", null);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+
+        Assert.True(slack.ConnectionsOpenCalls >= 2);
+        Assert.False(bot.Completion.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_disconnect_warning_is_crossed_with_an_event_on_each_socket_during_the_overlap_and_none_lost()
     {
         var journal = new Journal();
