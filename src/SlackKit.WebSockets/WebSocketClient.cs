@@ -34,7 +34,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     // handler itself (inline: only when the mailbox is empty, so nothing before the frame is still to be handled). It
     // is taken before looking at the mailbox and given back after the callback (or its task) is done, so callbacks
     // still run one at a time, in order. Once the client terminates, the mailbox loop keeps it.
-    private readonly SemaphoreSlim _callbacks = new(1, 1);
+    private readonly CallbackGate _callbacks = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task<TerminateReason> _run = null!; // the mailbox loop: set by Start, and it is Completion
     private volatile Connection? _connection;
@@ -386,10 +386,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             {
                 while (end is null)
                 {
-                    if (!_callbacks.Wait(0))
-                    {
-                        await _callbacks.WaitAsync().ConfigureAwait(false); // a frame's handler runs inline
-                    }
+                    await _callbacks.EnterAsync().ConfigureAwait(false); // waits while a frame's handler runs inline
 
                     try
                     {
@@ -404,7 +401,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
                     }
                     finally
                     {
-                        _callbacks.Release();
+                        _callbacks.Exit();
                     }
                 }
             }
@@ -420,7 +417,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
 
         // From here on no frame's handler runs inline: [OnTerminate] is the last callback.
-        await _callbacks.WaitAsync().ConfigureAwait(false);
+        await _callbacks.EnterAsync().ConfigureAwait(false);
         return await TerminateAsync(end ?? TerminateReason.Stopped).ConfigureAwait(false);
     }
 
@@ -873,14 +870,14 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
     /// <returns>The inline handler's task (completed when it ran synchronously), or null when it cannot run inline now.</returns>
     private Task? TryStartInline(Connection connection, Received message)
     {
-        if (message.Payload.Length > InlineLimit || !_mailbox.IsEmpty || _stopping.IsCancellationRequested || !_callbacks.Wait(0))
+        if (message.Payload.Length > InlineLimit || !_mailbox.IsEmpty || _stopping.IsCancellationRequested || !_callbacks.TryEnter())
         {
             return null;
         }
 
         if (!_mailbox.IsEmpty)
         {
-            _callbacks.Release(); // a mail came first: it goes first
+            _callbacks.Exit(); // a mail came first: it goes first
             return null;
         }
 
@@ -900,7 +897,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
         finally
         {
-            _callbacks.Release();
+            _callbacks.Exit();
         }
     }
 
