@@ -18,7 +18,7 @@ internal sealed class CloseHandshake
     private bool _remoteReceived;
     private int? _remoteCode;
     private string _remoteReason = string.Empty;
-    private bool _dropsUnhandled;
+    private volatile bool _dropsUnhandled; // false until set once, under _gate; read without it (every message asks)
 
     /// <summary>Our close frame is queued or written: nothing more is taken for sending.</summary>
     public bool IsClosing { get; private set; }
@@ -28,16 +28,7 @@ internal sealed class CloseHandshake
     /// handled are dropped. A close the connection begins (a violation, a message over the limit) lets the messages
     /// that came before it through.
     /// </summary>
-    public bool DropsUnhandled
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _dropsUnhandled;
-            }
-        }
-    }
+    public bool DropsUnhandled => _dropsUnhandled;
 
     /// <summary>Both close frames are through: the connection can go.</summary>
     public bool IsComplete
