@@ -133,20 +133,35 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
     /// end each), then waits for running handlers; when <paramref name="cancellationToken"/> fires first, their
     /// cancellation tokens are cancelled and they are waited for no longer.
     /// </summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => Stop(null, cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        Task stopping = Stop(null);
+        using (cancellationToken.Register(static cancelled => ((CancellationTokenSource)cancelled!).Cancel(), _handlersCancelled))
+        {
+            await stopping.ConfigureAwait(false); // whoever stops first, any caller's token gives up on the handlers
+        }
+    }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Stops (see <see cref="StopAsync"/>), giving running handlers <see cref="DisposeGrace"/> (30 s) to finish; past
+    /// it their cancellation tokens are cancelled and they are not waited for. A failure that ended the app is not
+    /// thrown here (<see cref="Completion"/> holds it).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        using var grace = new CancellationTokenSource(DisposeGrace, _options.TimeProvider);
         try
         {
-            await StopAsync().ConfigureAwait(false);
+            await StopAsync(grace.Token).ConfigureAwait(false);
         }
         catch (SlackSocketModeException)
         {
             // The failure is Completion's to report.
         }
     }
+
+    /// <summary>How long <see cref="DisposeAsync"/> waits for running handlers.</summary>
+    public static readonly TimeSpan DisposeGrace = TimeSpan.FromSeconds(30);
 
     private void Open(int slot, bool replacing)
     {
@@ -540,19 +555,19 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
     private void Fail(SlackSocketModeException exception)
     {
         Log.Fatal(_logger, exception.Message, exception);
-        _ = Task.Run(() => Stop(exception, CancellationToken.None));
+        _ = Task.Run(() => Stop(exception));
     }
 
-    private Task Stop(SlackSocketModeException? failure, CancellationToken cancellationToken)
+    private Task Stop(SlackSocketModeException? failure)
     {
         lock (_gate)
         {
-            _stopping ??= StopCoreAsync(failure, cancellationToken);
+            _stopping ??= StopCoreAsync(failure);
             return _stopping;
         }
     }
 
-    private async Task StopCoreAsync(SlackSocketModeException? failure, CancellationToken cancellationToken)
+    private async Task StopCoreAsync(SlackSocketModeException? failure)
     {
         await Task.Yield(); // out of the caller's lock
         SocketModeConnection[] open;
@@ -569,11 +584,13 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         await Task.WhenAll(open.Select(c => c.Client?.StopAsync() ?? Task.CompletedTask)).ConfigureAwait(false);
         try
         {
-            await _scheduler.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
+            // Their envelopes were acked, so Slack will not send them again: they are waited for, until a caller of
+            // StopAsync gives up (its token cancels the handlers' tokens).
+            await _scheduler.WhenIdleAsync(_handlersCancelled.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            _handlersCancelled.Cancel(); // the handlers are told to give up; they are not waited for
+            // The handlers were told to give up; they are not waited for.
         }
 
         if (failure is not null)

@@ -429,5 +429,49 @@ public sealed class SocketModeTests
 
         await journal.WaitForAsync("welcome:U0NEW");
     }
+
+    [Fact]
+    public async Task Stopping_waits_for_running_handlers_until_the_callers_token_gives_up_on_them()
+    {
+        var journal = new Journal();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeClient bot = SlackSocketModeClient.Start(new EndlessBot(journal), slack.CreateOptions());
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.SendAppMentionAsync("work");
+        await journal.WaitForAsync("started");
+
+        using var giveUp = new CancellationTokenSource();
+        Task stop = bot.StopAsync(giveUp.Token);
+        await slack.Connections[0].Closed.WaitAsync(Journal.Timeout); // the connections are closed first
+        Assert.False(stop.IsCompleted); // the acked handler is still waited for
+        Assert.DoesNotContain("cancelled", journal.Entries);
+
+        giveUp.Cancel();
+        await stop.WaitAsync(Journal.Timeout);
+        await journal.WaitForAsync("cancelled");
+        await bot.Completion.WaitAsync(Journal.Timeout);
+    }
+
+    [Fact]
+    public async Task Dispose_gives_running_handlers_thirty_seconds_then_cancels_them()
+    {
+        var journal = new Journal();
+        var clock = new WatchingClock();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = slack.CreateOptions();
+        options.TimeProvider = clock;
+        SlackSocketModeClient bot = SlackSocketModeClient.Start(new EndlessBot(journal), options);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.SendAppMentionAsync("work");
+        await journal.WaitForAsync("started");
+
+        Task disposing = bot.DisposeAsync().AsTask();
+        await clock.WaitForTimerAsync(SlackSocketModeClient.DisposeGrace);
+        Assert.False(disposing.IsCompleted);
+        clock.Advance(SlackSocketModeClient.DisposeGrace);
+
+        await disposing.WaitAsync(Journal.Timeout);
+        await journal.WaitForAsync("cancelled");
+    }
 }
 

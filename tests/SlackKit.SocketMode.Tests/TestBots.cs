@@ -178,3 +178,22 @@ public partial class WelcomeBot(Journal journal)
     [SlackEvent("team_join")]
     void Joined(TeamJoinEvent e) => journal.Add($"welcome:{e.User.Id}");
 }
+
+/// <summary>Its handler runs until cancelled, and says so.</summary>
+[SlackApp]
+public partial class EndlessBot(Journal journal)
+{
+    [SlackEvent("app_mention")]
+    async Task Mentioned(AppMention e, CancellationToken ct)
+    {
+        journal.Add("started");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            journal.Add("cancelled");
+        }
+    }
+}
