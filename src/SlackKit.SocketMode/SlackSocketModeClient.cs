@@ -531,13 +531,24 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
     /// <summary><c>{"envelope_id":"..."}</c>, or with <c>"payload":{...}</c>: written directly, one array.</summary>
     private static byte[] AckJson(string envelopeId, SlackResponse? response)
     {
-        ReadOnlySpan<byte> id = JsonEncodedText.Encode(envelopeId).EncodedUtf8Bytes;
+        // Slack's envelope ids are letters, digits and dashes: written as they are, straight into the ack; anything
+        // else is escaped first.
+        byte[]? escaped = IsPlain(envelopeId) ? null : JsonEncodedText.Encode(envelopeId).EncodedUtf8Bytes.ToArray();
+        int idLength = escaped?.Length ?? envelopeId.Length;
         int payloadLength = response is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(response.Json);
-        byte[] json = new byte[AckStart.Length + id.Length + (response is null ? 2 : AckPayload.Length + payloadLength + 1)];
+        byte[] json = new byte[AckStart.Length + idLength + (response is null ? 2 : AckPayload.Length + payloadLength + 1)];
         var span = json.AsSpan();
         AckStart.CopyTo(span);
-        id.CopyTo(span[AckStart.Length..]);
-        int at = AckStart.Length + id.Length;
+        if (escaped is null)
+        {
+            System.Text.Encoding.ASCII.GetBytes(envelopeId, span.Slice(AckStart.Length, idLength));
+        }
+        else
+        {
+            escaped.CopyTo(span[AckStart.Length..]);
+        }
+
+        int at = AckStart.Length + idLength;
         if (response is null)
         {
             span[at] = (byte)'"';
@@ -601,6 +612,19 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         {
             _completion.TrySetResult();
         }
+    }
+
+    private static bool IsPlain(string id)
+    {
+        foreach (char c in id)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_' and not '.')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

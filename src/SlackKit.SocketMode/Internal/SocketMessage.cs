@@ -89,7 +89,7 @@ internal sealed class SocketMessage
             return new SocketMessage(SocketMessageKind.Malformed, $"a JSON {root.ValueKind}, not an object");
         }
 
-        string? type = String(root, "type");
+        string? type = Known(root, "type", KnownTypes);
         switch (type)
         {
             case null:
@@ -131,7 +131,7 @@ internal sealed class SocketMessage
                 kind = SlackRouteKind.Event;
                 eventId = payload.ValueKind == JsonValueKind.Object ? String(payload, "event_id") : null;
                 routePayload = payload.ValueKind == JsonValueKind.Object && payload.TryGetProperty("event", out JsonElement e) && e.ValueKind == JsonValueKind.Object ? e : default;
-                name = routePayload.ValueKind == JsonValueKind.Object ? String(routePayload, "type") : null;
+                name = routePayload.ValueKind == JsonValueKind.Object ? Known(routePayload, "type", KnownEvents) : null;
                 orderKey = routePayload.ValueKind == JsonValueKind.Object
                     ? String(routePayload, "channel") ?? (routePayload.TryGetProperty("item", out JsonElement item) && item.ValueKind == JsonValueKind.Object ? String(item, "channel") : null)
                     : null;
@@ -163,6 +163,31 @@ internal sealed class SocketMessage
             ResponseUrl = payload.ValueKind == JsonValueKind.Object ? String(payload, "response_url") : null,
             OrderKey = orderKey,
         };
+    }
+
+    /// <summary>The message types this client knows, returned as these strings rather than new ones per message.</summary>
+    private static readonly string[] KnownTypes = ["events_api", "slash_commands", "interactive", "hello", "disconnect"];
+
+    /// <summary>The common event types, returned as these strings rather than new ones per event.</summary>
+    private static readonly string[] KnownEvents = ["app_mention", "message", "reaction_added", "reaction_removed", "app_home_opened", "member_joined_channel"];
+
+    /// <summary>A string property, as one of <paramref name="known"/> when it equals one (no allocation), else as read.</summary>
+    private static string? Known(JsonElement obj, string name, string[] known)
+    {
+        if (!obj.TryGetProperty(name, out JsonElement value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        foreach (string candidate in known)
+        {
+            if (value.ValueEquals(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return value.GetString();
     }
 
     private static string? String(JsonElement obj, string name) =>
