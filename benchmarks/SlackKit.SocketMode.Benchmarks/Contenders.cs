@@ -13,21 +13,31 @@ internal interface IContender : IAsyncDisposable
 {
     string Name { get; }
 
-    Task ConnectAsync(Uri apiBaseUrl, TimeSpan slowHandler);
+    Task ConnectAsync(Uri apiBaseUrl, TimeSpan slowHandler, HandledCounter handled);
+}
 
-    /// <summary>Handlers finished so far.</summary>
-    long Handled { get; }
+/// <summary>Counts finished handlers; completes <see cref="All"/> at the target, without anyone polling.</summary>
+internal sealed class HandledCounter(int target)
+{
+    private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _handled;
+
+    public Task All => _all.Task;
+
+    public void One()
+    {
+        if (Interlocked.Increment(ref _handled) == target)
+        {
+            _all.SetResult();
+        }
+    }
 }
 
 /// <summary>The bot: one event route and one command route; "slow" makes each handler wait as if it called an API.</summary>
 [SlackApp]
-internal sealed partial class BenchBot
+internal sealed partial class BenchBot(HandledCounter handled)
 {
-    private long _handled;
-
     public TimeSpan Slow { get; init; }
-
-    public long Handled => Interlocked.Read(ref _handled);
 
     [SlackEvent("app_mention")]
     ValueTask Mentioned(AppMention e) => Slow > TimeSpan.Zero ? SlowAsync() : Done();
@@ -35,35 +45,33 @@ internal sealed partial class BenchBot
     [SlashCommand("/deploy")]
     SlackResponse Deploy(SlashCommand command)
     {
-        Interlocked.Increment(ref _handled);
+        handled.One();
         return SlackResponse.Ephemeral("deploying " + command.Text);
     }
 
     private ValueTask Done()
     {
-        Interlocked.Increment(ref _handled);
+        handled.One();
         return ValueTask.CompletedTask;
     }
 
     private async ValueTask SlowAsync()
     {
         await Task.Delay(Slow);
-        Interlocked.Increment(ref _handled);
+        handled.One();
     }
 }
 
-internal sealed class SocketModeContender : IContender
+internal sealed class SocketModeContender(bool orderPerChannel = true) : IContender
 {
     private SlackSocketModeClient? _client;
     private BenchBot? _bot;
 
-    public string Name => "SlackKit.SocketMode";
+    public string Name => orderPerChannel ? "SlackKit.SocketMode" : "SlackKit.SocketMode, OrderPerChannel off";
 
-    public long Handled => _bot?.Handled ?? 0;
-
-    public async Task ConnectAsync(Uri apiBaseUrl, TimeSpan slowHandler)
+    public async Task ConnectAsync(Uri apiBaseUrl, TimeSpan slowHandler, HandledCounter handled)
     {
-        _bot = new BenchBot { Slow = slowHandler };
+        _bot = new BenchBot(handled) { Slow = slowHandler };
         var options = new SlackSocketModeOptions
         {
             AppToken = FakeSlack.AppToken,
@@ -71,6 +79,7 @@ internal sealed class SocketModeContender : IContender
             ApiBaseUrl = apiBaseUrl,
             MaxConcurrentHandlers = 64,
             DedupeCapacity = 100_000,
+            OrderPerChannel = orderPerChannel,
         };
         _client = SlackSocketModeClient.Start(_bot, options);
         await _client.WaitUntilConnectedAsync();
@@ -94,16 +103,15 @@ internal sealed class RawLoopContender : IContender
 {
     private readonly ClientWebSocket _socket = new();
     private Task? _loop;
-    private long _handled;
+    private HandledCounter _handled = null!;
     private TimeSpan _slow;
 
     public string Name => "raw ClientWebSocket loop";
 
-    public long Handled => Interlocked.Read(ref _handled);
-
-    public async Task ConnectAsync(Uri apiBaseUrl, TimeSpan slowHandler)
+    public async Task ConnectAsync(Uri apiBaseUrl, TimeSpan slowHandler, HandledCounter handled)
     {
         _slow = slowHandler;
+        _handled = handled;
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(apiBaseUrl, "apps.connections.open"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", FakeSlack.AppToken);
@@ -170,12 +178,12 @@ internal sealed class RawLoopContender : IContender
                 _ = Task.Run(async () =>
                 {
                     await Task.Delay(_slow);
-                    Interlocked.Increment(ref _handled);
+                    _handled.One();
                 });
             }
             else
             {
-                Interlocked.Increment(ref _handled);
+                _handled.One();
             }
         }
     }

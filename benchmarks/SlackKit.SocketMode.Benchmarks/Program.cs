@@ -18,32 +18,32 @@ var workloads = new (string Name, string Command, TimeSpan Slow)[]
     ("slash commands, burst (answered in the ack)", quick ? "burst 300 command" : "burst 10000 command", TimeSpan.Zero),
     ("events at 500/s, handler takes 50 ms", quick ? "paced 100 500 event" : "paced 3000 500 event", TimeSpan.FromMilliseconds(50)),
 };
-Func<IContender>[] contenders = [() => new RawLoopContender(), () => new SocketModeContender()];
+Func<IContender>[] contenders = [() => new RawLoopContender(), () => new SocketModeContender(), () => new SocketModeContender(orderPerChannel: false)];
 
 Console.WriteLine($"Socket Mode benchmark: {rounds} round(s), contenders in rotating order; the fake Slack runs in a child process.");
 Console.WriteLine();
-Console.WriteLine("| workload | contender | envelopes/s (spread) | vs raw | client CPU µs/envelope | client B/envelope | ack p50 / p99 µs (as Slack sees it) |");
-Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+Console.WriteLine("| workload | contender | envelopes/s (spread) | vs raw | client CPU µs/envelope | client B/envelope | ack p50 / p99 µs (as Slack sees it) | all handled after s |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
 foreach ((string name, string command, TimeSpan slow) in workloads)
 {
     int count = int.Parse(command.Split(' ')[1], CultureInfo.InvariantCulture);
-    var results = new Dictionary<string, List<(double Rate, double Cpu, double Bytes, double P50, double P99)>>();
+    var results = new Dictionary<string, List<(double Rate, double Cpu, double Bytes, double P50, double P99, double Handled)>>();
     for (int round = 0; round < rounds; round++)
     {
         for (int c = 0; c < contenders.Length; c++)
         {
             await using IContender contender = contenders[(c + round) % contenders.Length]();
-            await contender.ConnectAsync(api, slow);
+            var handled = new HandledCounter(count);
+            await contender.ConnectAsync(api, slow, handled);
             using var process = Process.GetCurrentProcess();
             GC.Collect();
             TimeSpan cpuBefore = process.TotalProcessorTime;
             long bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var clock = Stopwatch.StartNew();
             await fake.StandardInput.WriteLineAsync(command);
             string done = (await fake.StandardOutput.ReadLineAsync())!;
-            while (contender.Handled < count)
-            {
-                await Task.Delay(1); // the handlers that run after their ack (the slow ones) finish
-            }
+            await handled.All; // the handlers that run after their ack (the slow ones) finish
+            double allHandled = clock.Elapsed.TotalSeconds;
 
             process.Refresh();
             double cpu = (process.TotalProcessorTime - cpuBefore).TotalMicroseconds / count;
@@ -51,7 +51,7 @@ foreach ((string name, string command, TimeSpan slow) in workloads)
             string[] words = done.Split(' ');
             double elapsedMs = double.Parse(words[1], CultureInfo.InvariantCulture);
             (results.TryGetValue(contender.Name, out var list) ? list : results[contender.Name] = []).Add(
-                (count / (elapsedMs / 1000), cpu, bytes, double.Parse(words[2], CultureInfo.InvariantCulture), double.Parse(words[3], CultureInfo.InvariantCulture)));
+                (count / (elapsedMs / 1000), cpu, bytes, double.Parse(words[2], CultureInfo.InvariantCulture), double.Parse(words[3], CultureInfo.InvariantCulture), allHandled));
         }
     }
 
@@ -61,7 +61,7 @@ foreach ((string name, string command, TimeSpan slow) in workloads)
         double rate = Median(rows.Select(r => r.Rate));
         double spread = rows.Count > 1 ? (rows.Max(r => r.Rate) - rows.Min(r => r.Rate)) / rate * 50 : 0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {contender} | {rate:N0} (±{spread:0} %) | {rate / rawRate:0.00} | {Median(rows.Select(r => r.Cpu)):0.0} | {Median(rows.Select(r => r.Bytes)):N0} | {Median(rows.Select(r => r.P50)):N0} / {Median(rows.Select(r => r.P99)):N0} |"));
+            $"| {name} | {contender} | {rate:N0} (±{spread:0} %) | {rate / rawRate:0.00} | {Median(rows.Select(r => r.Cpu)):0.0} | {Median(rows.Select(r => r.Bytes)):N0} | {Median(rows.Select(r => r.P50)):N0} / {Median(rows.Select(r => r.P99)):N0} | {Median(rows.Select(r => r.Handled)):0.0} |"));
     }
 }
 

@@ -416,13 +416,13 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         if (!envelope.AcceptsResponsePayload)
         {
             ValueTask<bool> ack = AckAsync(client, envelope, null, arrived); // before the handler: whatever it does, Slack has its ack
-            _scheduler.Schedule(envelope.OrderKey, () => RunAsync(context, envelope, pending: null));
+            _scheduler.Schedule(_options.OrderPerChannel ? envelope.OrderKey : null, () => RunAsync(context, envelope, pending: null));
             return Acked(ack);
         }
 
         var pending = new PendingAck(this, client, envelope, arrived);
         pending.Arm(_options.AckTimeout, _options.TimeProvider);
-        _scheduler.Schedule(envelope.OrderKey, () => RunAsync(context, envelope, pending));
+        _scheduler.Schedule(_options.OrderPerChannel ? envelope.OrderKey : null, () => RunAsync(context, envelope, pending));
         return default;
 
         static ValueTask Acked(ValueTask<bool> ack)

@@ -22,6 +22,13 @@ public sealed class SlackSocketModeOptions
     public int MaxConcurrentHandlers { get; set; } = 16;
 
     /// <summary>
+    /// Whether the envelopes of one channel reach their methods one at a time, in arrival order (default true). A
+    /// channel's envelopes then wait for each other: with methods that take 50 ms, one channel is handled at 20 per
+    /// second at most. False: every method runs as soon as one of <see cref="MaxConcurrentHandlers"/> is free.
+    /// </summary>
+    public bool OrderPerChannel { get; set; } = true;
+
+    /// <summary>
     /// How long a handler whose return value can go in the ack (slash commands, interactions Slack sends with
     /// <c>accepts_response_payload</c>) is waited for before the envelope is acked empty; its response then goes to the
     /// payload's <c>response_url</c>. Slack wants an ack within 3 s. Default 2.5 s.

@@ -473,5 +473,26 @@ public sealed class SocketModeTests
         await disposing.WaitAsync(Journal.Timeout);
         await journal.WaitForAsync("cancelled");
     }
+
+    [Fact]
+    public async Task With_OrderPerChannel_off_a_slow_handler_does_not_hold_back_the_next_one_of_its_channel()
+    {
+        var journal = new Journal();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = slack.CreateOptions();
+        options.OrderPerChannel = false;
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new OrderingBot(journal, gate.Task), options);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+
+        await slack.SendAppMentionAsync("slow", channel: "C1");
+        await journal.WaitForAsync("start:slow");
+        await slack.SendAppMentionAsync("after-slow", channel: "C1");
+
+        await journal.WaitForAsync("done:after-slow"); // ran while "slow" still waits
+        Assert.DoesNotContain("done:slow", journal.Entries);
+        gate.SetResult();
+        await journal.WaitForAsync("done:slow");
+    }
 }
 
