@@ -51,22 +51,5 @@ internal static class FakeSlackChild
     }
 
     /// <summary>Starts the child; closing its standard input ends it.</summary>
-    public static async Task<(Process Process, Uri ApiBaseUrl)> StartAsync()
-    {
-        var process = Process.Start(new ProcessStartInfo(Environment.ProcessPath!)
-        {
-            ArgumentList = { "--fake-slack" },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
-        string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        if (line is null || !line.StartsWith("URL ", StringComparison.Ordinal))
-        {
-            process.Kill();
-            throw new InvalidOperationException("The fake Slack did not start: " + line);
-        }
-
-        return (process, new Uri(line[4..]));
-    }
+    public static Task<(Process Process, Uri Url)> StartAsync() => SlackKit.Benchmarks.ChildServer.StartAsync("--fake-slack", "fake Slack");
 }

@@ -65,22 +65,6 @@ internal static class EchoServer
     /// Starts the child process running Kestrel, or with <paramref name="fast"/> the <see cref="FastEchoServer"/>;
     /// closing its standard input ends it.
     /// </summary>
-    public static async Task<(Process Process, Uri Url)> StartChildAsync(bool fast = false)
-    {
-        var process = Process.Start(new ProcessStartInfo(Environment.ProcessPath!)
-        {
-            ArgumentList = { fast ? "--fast-server" : "--server" },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
-        string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        if (line is null || !line.StartsWith("URL ", StringComparison.Ordinal))
-        {
-            process.Kill();
-            throw new InvalidOperationException("The echo server did not start: " + line);
-        }
-
-        return (process, new Uri(line[4..]));
-    }
+    public static Task<(Process Process, Uri Url)> StartChildAsync(bool fast = false) =>
+        SlackKit.Benchmarks.ChildServer.StartAsync(fast ? "--fast-server" : "--server", "echo server");
 }
