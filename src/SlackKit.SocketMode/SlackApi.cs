@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using SlackKit.SocketMode.Internal;
 
 namespace SlackKit.SocketMode;
 
@@ -104,7 +104,7 @@ public sealed class SlackApi
         ArgumentNullException.ThrowIfNull(body);
         string token = _options.BotToken ?? throw new InvalidOperationException(
             $"Calling {method} needs the bot token (xoxb-...): set SlackSocketModeOptions.BotToken (Slack:BotToken in configuration).");
-        return SendAsync(method, new Uri(_baseUrl, method), token, Json(body), cancellationToken);
+        return SendAsync(method, new Uri(_baseUrl, method), token, JsonObject.Write(body), cancellationToken);
     }
 
     /// <summary>POSTs a response to a slash command's or an interaction's <c>response_url</c> (no token needed).</summary>
@@ -253,7 +253,7 @@ public sealed class SlackApi
         return false;
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
         if (retryAfter?.Delta is { } delta)
@@ -263,23 +263,10 @@ public sealed class SlackApi
 
         if (retryAfter?.Date is { } date)
         {
-            TimeSpan until = date - DateTimeOffset.UtcNow;
+            TimeSpan until = date - _options.TimeProvider.GetUtcNow();
             return until > TimeSpan.Zero ? until : TimeSpan.Zero;
         }
 
         return null;
-    }
-
-    private static byte[] Json(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -48,15 +48,11 @@ public sealed class SlackResponse
     private static SlackResponse Message(string responseType, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        byte[] json = Internal.JsonObject.Write(w =>
         {
-            writer.WriteStartObject();
-            writer.WriteString("response_type", responseType);
-            writer.WriteString("text", text);
-            writer.WriteEndObject();
-        }
-
-        return new SlackResponse(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            w.WriteString("response_type", responseType);
+            w.WriteString("text", text);
+        });
+        return new SlackResponse(System.Text.Encoding.UTF8.GetString(json));
     }
 }

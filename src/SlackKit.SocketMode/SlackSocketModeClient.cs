@@ -106,9 +106,6 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
     /// <summary>The app's id (<c>A...</c>), from the first <c>hello</c>.</summary>
     public string? AppId => Volatile.Read(ref _appId);
 
-    /// <summary>Handlers scheduled and not finished.</summary>
-    public int HandlersRunning => _scheduler.Running;
-
     /// <summary>
     /// Completes when the app has stopped: after <see cref="StopAsync"/>, or failed with a
     /// <see cref="SlackSocketModeException"/> when Slack refused the token or switched Socket Mode off.
@@ -413,17 +410,20 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         }
 
         var context = new SlackContext(envelope.RouteKind, name, envelope.RoutePayload, envelope.EnvelopeId, envelope.EventId, envelope.RetryAttempt, Api);
-        if (!envelope.AcceptsResponsePayload)
+        ValueTask acked = default;
+        PendingAck? pending = null;
+        if (envelope.AcceptsResponsePayload)
         {
-            ValueTask<bool> ack = AckAsync(client, envelope, null, arrived); // before the handler: whatever it does, Slack has its ack
-            _scheduler.Schedule(_options.OrderPerChannel ? envelope.OrderKey : null, () => RunAsync(context, envelope, pending: null));
-            return Acked(ack);
+            pending = new PendingAck(this, client, envelope, arrived); // acked by the handler's answer, or empty at AckTimeout
+            pending.Arm(_options.AckTimeout, _options.TimeProvider);
+        }
+        else
+        {
+            acked = Acked(AckAsync(client, envelope, null, arrived)); // before the handler: whatever it does, Slack has its ack
         }
 
-        var pending = new PendingAck(this, client, envelope, arrived);
-        pending.Arm(_options.AckTimeout, _options.TimeProvider);
         _scheduler.Schedule(_options.OrderPerChannel ? envelope.OrderKey : null, () => RunAsync(context, envelope, pending));
-        return default;
+        return acked;
 
         static ValueTask Acked(ValueTask<bool> ack)
         {
@@ -563,6 +563,19 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         return json;
     }
 
+    private static bool IsPlain(string id)
+    {
+        foreach (char c in id)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_' and not '.')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private void Fail(SlackSocketModeException exception)
     {
         Log.Fatal(_logger, exception.Message, exception);
@@ -612,19 +625,6 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         {
             _completion.TrySetResult();
         }
-    }
-
-    private static bool IsPlain(string id)
-    {
-        foreach (char c in id)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_' and not '.')
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>

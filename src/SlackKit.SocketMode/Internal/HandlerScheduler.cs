@@ -16,9 +16,6 @@ internal sealed class HandlerScheduler(int maxConcurrent)
     private int _running;
     private TaskCompletionSource? _idle;
 
-    /// <summary>Work scheduled and not finished.</summary>
-    public int Running => Volatile.Read(ref _running);
-
     /// <summary>Schedules <paramref name="work"/>; it never throws out of here (the work handles its own failures).</summary>
     public void Schedule(string? orderKey, Func<Task> work)
     {

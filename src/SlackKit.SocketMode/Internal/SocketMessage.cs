@@ -49,8 +49,6 @@ internal sealed class SocketMessage
 
     public int RetryAttempt { get; private init; }
 
-    public string? RetryReason { get; private init; }
-
     /// <summary>The route: event, command or interaction, and its name; null when the payload does not say.</summary>
     public SlackRouteKind RouteKind { get; private init; }
 
@@ -98,7 +96,7 @@ internal sealed class SocketMessage
                 return new SocketMessage(SocketMessageKind.Hello, type)
                 {
                     NumConnections = root.TryGetProperty("num_connections", out JsonElement n) && n.TryGetInt32(out int count) ? count : 0,
-                    AppId = root.TryGetProperty("connection_info", out JsonElement info) && info.ValueKind == JsonValueKind.Object ? String(info, "app_id") : null,
+                    AppId = String(Object(root, "connection_info"), "app_id"),
                 };
             case "disconnect":
                 return new SocketMessage(SocketMessageKind.Disconnect, type) { Reason = String(root, "reason") ?? "" };
@@ -119,34 +117,30 @@ internal sealed class SocketMessage
             return new SocketMessage(SocketMessageKind.Malformed, $"a {type} envelope with no envelope_id");
         }
 
-        JsonElement payload = root.TryGetProperty("payload", out JsonElement p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        JsonElement payload = Object(root, "payload");
         SlackRouteKind kind;
         string? name;
         JsonElement routePayload = payload;
         string? eventId = null;
-        string? orderKey = null;
+        string? orderKey;
         switch (type)
         {
             case "events_api":
                 kind = SlackRouteKind.Event;
-                eventId = payload.ValueKind == JsonValueKind.Object ? String(payload, "event_id") : null;
-                routePayload = payload.ValueKind == JsonValueKind.Object && payload.TryGetProperty("event", out JsonElement e) && e.ValueKind == JsonValueKind.Object ? e : default;
-                name = routePayload.ValueKind == JsonValueKind.Object ? Known(routePayload, "type", KnownEvents) : null;
-                orderKey = routePayload.ValueKind == JsonValueKind.Object
-                    ? String(routePayload, "channel") ?? (routePayload.TryGetProperty("item", out JsonElement item) && item.ValueKind == JsonValueKind.Object ? String(item, "channel") : null)
-                    : null;
+                eventId = String(payload, "event_id");
+                routePayload = Object(payload, "event");
+                name = Known(routePayload, "type", KnownEvents);
+                orderKey = String(routePayload, "channel") ?? String(Object(routePayload, "item"), "channel");
                 break;
             case "slash_commands":
                 kind = SlackRouteKind.SlashCommand;
-                name = payload.ValueKind == JsonValueKind.Object ? String(payload, "command") : null;
-                orderKey = payload.ValueKind == JsonValueKind.Object ? String(payload, "channel_id") : null;
+                name = String(payload, "command");
+                orderKey = String(payload, "channel_id");
                 break;
             default:
                 kind = SlackRouteKind.Interactive;
-                name = payload.ValueKind == JsonValueKind.Object ? String(payload, "type") : null;
-                orderKey = payload.ValueKind == JsonValueKind.Object && payload.TryGetProperty("channel", out JsonElement c) && c.ValueKind == JsonValueKind.Object
-                    ? String(c, "id")
-                    : null;
+                name = String(payload, "type");
+                orderKey = String(Object(payload, "channel"), "id");
                 break;
         }
 
@@ -155,12 +149,11 @@ internal sealed class SocketMessage
             EnvelopeId = envelopeId,
             AcceptsResponsePayload = root.TryGetProperty("accepts_response_payload", out JsonElement a) && a.ValueKind == JsonValueKind.True,
             RetryAttempt = root.TryGetProperty("retry_attempt", out JsonElement r) && r.TryGetInt32(out int retry) ? retry : 0,
-            RetryReason = String(root, "retry_reason"),
             RouteKind = kind,
             RouteName = name,
             RoutePayload = routePayload,
             EventId = eventId,
-            ResponseUrl = payload.ValueKind == JsonValueKind.Object ? String(payload, "response_url") : null,
+            ResponseUrl = String(payload, "response_url"),
             OrderKey = orderKey,
         };
     }
@@ -174,7 +167,7 @@ internal sealed class SocketMessage
     /// <summary>A string property, as one of <paramref name="known"/> when it equals one (no allocation), else as read.</summary>
     private static string? Known(JsonElement obj, string name, string[] known)
     {
-        if (!obj.TryGetProperty(name, out JsonElement value) || value.ValueKind != JsonValueKind.String)
+        if (Property(obj, name, JsonValueKind.String) is not { } value)
         {
             return null;
         }
@@ -190,6 +183,11 @@ internal sealed class SocketMessage
         return value.GetString();
     }
 
-    private static string? String(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    // Each helper takes any element (a missing payload is `default`) and gives null, or `default`, for what is not there.
+    private static string? String(JsonElement obj, string name) => Property(obj, name, JsonValueKind.String)?.GetString();
+
+    private static JsonElement Object(JsonElement obj, string name) => Property(obj, name, JsonValueKind.Object) ?? default;
+
+    private static JsonElement? Property(JsonElement obj, string name, JsonValueKind kind) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == kind ? value : null;
 }
