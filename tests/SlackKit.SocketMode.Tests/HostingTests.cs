@@ -24,7 +24,7 @@ public sealed class HostingTests
             ["Slack:Connections"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Slack:AckTimeout"] = "00:00:01.5",
         });
-        builder.Services.AddSingleton(new Journal());
+        builder.Services.AddSingleton(new Recorder());
         builder.Services.AddSlackSocketMode<DeployBot>().Bind(builder.Configuration.GetSection("Slack"));
         builder.Services.AddHealthChecks().AddSlackSocketMode();
         more?.Invoke(builder.Services);
@@ -40,16 +40,16 @@ public sealed class HostingTests
         Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync()).Status); // not started
 
         await host.StartAsync();
-        await slack.WaitForConnectionsAsync(2).WaitAsync(Journal.Timeout); // Slack:Connections
+        await slack.WaitForConnectionsAsync(2).WaitAsync(Recorder.Timeout); // Slack:Connections
         foreach (FakeSlackConnection connection in slack.Connections)
         {
             // An ack on each connection: each has had its hello (which came first on it) handled.
             FakeEnvelope mention = await slack.SendAppMentionAsync($"from the host {connection.Id}", on: connection);
-            await mention.Acked.WaitAsync(Journal.Timeout);
+            await mention.Acked.WaitAsync(Recorder.Timeout);
         }
 
         HealthReport up = await health.CheckHealthAsync();
-        await host.Services.GetRequiredService<Journal>().WaitForAsync($"posted:from the host {slack.Connections[0].Id}"); // its SlackApi came from the container
+        await host.Services.GetRequiredService<Recorder>().WaitForAsync($"posted:from the host {slack.Connections[0].Id}"); // its SlackApi came from the container
         await host.StopAsync();
         HealthReport down = await health.CheckHealthAsync();
 
@@ -70,7 +70,7 @@ public sealed class HostingTests
         lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
 
         await host.StartAsync();
-        await stopping.Task.WaitAsync(Journal.Timeout);
+        await stopping.Task.WaitAsync(Recorder.Timeout);
         await host.StopAsync();
 
         SlackSocketModeClient client = host.Services.GetRequiredService<SlackSocketModeService>().Client!;
@@ -109,14 +109,14 @@ public sealed class HostingTests
         listener.Start();
 
         // Other tests run meanwhile and count too: this test checks the names and lower bounds only.
-        var journal = new Journal();
+        var journal = new Recorder();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new DeployBot(new SlackApi(options), journal), options);
-        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Recorder.Timeout);
         FakeEnvelope boom = await slack.SendAppMentionAsync("boom");
         FakeEnvelope retry = await slack.RetryAsync(boom);
-        await slack.WaitUntilAsync(() => boom.Acks.Count == 2).WaitAsync(Journal.Timeout);
+        await slack.WaitUntilAsync(() => boom.Acks.Count == 2).WaitAsync(Recorder.Timeout);
         await slack.SendAppMentionAsync("after"); // the same channel: its handler runs after boom's failure was counted
         await journal.WaitForAsync("posted:after");
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace SlackKit.SocketMode.Tests;
 
 /// <summary>Keeps every log line (message and exception text) of every category.</summary>
-public sealed class ListLogger(Journal? journal = null) : ILoggerProvider, ILogger
+public sealed class ListLogger(Recorder? journal = null) : ILoggerProvider, ILogger
 {
     private readonly ConcurrentQueue<string> _lines = new();
 

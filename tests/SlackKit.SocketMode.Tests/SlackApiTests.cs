@@ -12,7 +12,7 @@ public sealed class SlackApiTests
         slack.RateLimit("chat.postMessage", 1, TimeSpan.FromSeconds(1));
         var api = new SlackApi(slack.CreateOptions());
 
-        string ts = await api.PostMessageAsync("C1", "hello", threadTs: "1.2").WaitAsync(Journal.Timeout);
+        string ts = await api.PostMessageAsync("C1", "hello", threadTs: "1.2").WaitAsync(Recorder.Timeout);
 
         Assert.NotEmpty(ts);
         FakeApiCall call = Assert.Single(slack.Calls);

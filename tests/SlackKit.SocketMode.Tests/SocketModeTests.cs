@@ -10,18 +10,18 @@ public sealed class SocketModeTests
     [Fact]
     public async Task An_app_mention_is_acked_before_its_handler_posts_the_answer()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
         var api = new SlackApi(options);
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new DeployBot(api, journal), options, api);
-        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Recorder.Timeout);
         Assert.Equal(FakeSlack.AppId, bot.AppId);
         Assert.Equal(1, bot.NumConnections);
 
         FakeEnvelope mention = await slack.SendAppMentionAsync("hello", channel: "C42", user: "U7");
-        FakeAck ack = await mention.Acked.WaitAsync(Journal.Timeout);
-        FakeApiCall post = await slack.WaitForPostAsync().WaitAsync(Journal.Timeout);
+        FakeAck ack = await mention.Acked.WaitAsync(Recorder.Timeout);
+        FakeApiCall post = await slack.WaitForPostAsync().WaitAsync(Recorder.Timeout);
 
         Assert.Null(ack.Payload); // an event's ack carries nothing
         Assert.Equal("C42", post.Channel);
@@ -32,14 +32,14 @@ public sealed class SocketModeTests
     [Fact]
     public async Task A_slash_command_answered_in_time_is_answered_in_its_ack()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new DeployBot(new SlackApi(options), journal), options);
-        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Recorder.Timeout);
 
         FakeEnvelope command = await slack.SendSlashCommandAsync("/deploy", "prod");
-        FakeAck ack = await command.Acked.WaitAsync(Journal.Timeout);
+        FakeAck ack = await command.Acked.WaitAsync(Recorder.Timeout);
 
         Assert.Equal("""{"response_type":"ephemeral","text":"deploying prod"}""", ack.Payload);
         Assert.Equal("deploying prod", ack.Text);
@@ -51,26 +51,26 @@ public sealed class SocketModeTests
     {
         // Fake time: the ack deadline is Slack's 3 s less a margin (AckTimeout, 2.5 s); the handler takes "longer"
         // (it waits for the test), so the ack must go out empty when the clock reaches 2.5 s, and not before.
-        var journal = new Journal();
+        var journal = new Recorder();
         var clock = new FakeTimeProvider();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
         options.TimeProvider = clock;
         var app = new DeployBot(new SlackApi(options), journal);
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(app, options);
-        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Recorder.Timeout);
 
         FakeEnvelope command = await slack.SendSlashCommandAsync("/slow", "v2");
         await journal.WaitForAsync($"slow-started:{command.EnvelopeId}"); // its ack deadline is armed before it runs
         clock.Advance(TimeSpan.FromSeconds(2.4));
         Assert.False(command.Acked.IsCompleted, "acked before AckTimeout, though the handler might still have answered in the ack");
         clock.Advance(TimeSpan.FromSeconds(0.1));
-        FakeAck ack = await command.Acked.WaitAsync(Journal.Timeout);
+        FakeAck ack = await command.Acked.WaitAsync(Recorder.Timeout);
         Assert.Null(ack.Payload);
-        Assert.DoesNotContain("slow-finished", journal.Entries); // acked while the handler still ran
+        Assert.DoesNotContain("slow-finished", journal.Events); // acked while the handler still ran
 
         app.SlowGate.SetResult();
-        FakeResponse response = await slack.WaitForResponseAsync(command).WaitAsync(Journal.Timeout);
+        FakeResponse response = await slack.WaitForResponseAsync(command).WaitAsync(Recorder.Timeout);
         Assert.Equal("done v2", response.Text);
         Assert.Single(command.Acks);
     }
@@ -78,17 +78,17 @@ public sealed class SocketModeTests
     [Fact]
     public async Task The_same_event_retried_on_another_connection_reaches_its_handler_once_and_is_acked_on_both()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         var app = new CountingBot(journal);
         await using FakeSlack slack = await FakeSlack.StartAsync();
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(app, slack.CreateOptions(connections: 2));
-        await slack.WaitForConnectionsAsync(2).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(2).WaitAsync(Recorder.Timeout);
         FakeSlackConnection first = slack.Connections[0], second = slack.Connections[1];
 
         FakeEnvelope original = await slack.SendAppMentionAsync("once", on: first);
         FakeEnvelope retry = await slack.RetryAsync(original, on: second);
         FakeEnvelope retryAgain = await slack.RetryAsync(retry, on: first);
-        await slack.WaitUntilAsync(() => original.Acks.Count == 3).WaitAsync(Journal.Timeout);
+        await slack.WaitUntilAsync(() => original.Acks.Count == 3).WaitAsync(Recorder.Timeout);
         await slack.SendAppMentionAsync("after", on: second);
         await journal.WaitForAsync("mention:after");
 
@@ -105,7 +105,7 @@ public sealed class SocketModeTests
         var logs = new ListLogger();
         SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(), slack.CreateOptions(), loggerFactory: logs.Factory());
 
-        SlackSocketModeException failure = await Assert.ThrowsAsync<SlackSocketModeException>(() => bot.Completion.WaitAsync(Journal.Timeout));
+        SlackSocketModeException failure = await Assert.ThrowsAsync<SlackSocketModeException>(() => bot.Completion.WaitAsync(Recorder.Timeout));
         Assert.Equal("invalid_auth", failure.Error);
         Assert.Equal("apps.connections.open", failure.Method);
         Assert.Contains("invalid_auth", failure.Message);
@@ -123,7 +123,7 @@ public sealed class SocketModeTests
         slack.RateLimit("apps.connections.open", 1, TimeSpan.FromSeconds(1));
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(), slack.CreateOptions());
 
-        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Recorder.Timeout);
 
         Assert.Equal(2, slack.ConnectionsOpenCalls);
         Assert.Single(slack.AllConnections);
@@ -135,10 +135,10 @@ public sealed class SocketModeTests
         await using FakeSlack slack = await FakeSlack.StartAsync();
         slack.Fail("apps.connections.open", "ratelimited"); // {"ok":false,"error":"ratelimited"}, no Retry-After: 1 s
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(), slack.CreateOptions());
-        await slack.WaitUntilAsync(() => slack.ConnectionsOpenCalls >= 1).WaitAsync(Journal.Timeout);
+        await slack.WaitUntilAsync(() => slack.ConnectionsOpenCalls >= 1).WaitAsync(Recorder.Timeout);
 
         slack.Fail("apps.connections.open", null);
-        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Recorder.Timeout);
 
         Assert.True(slack.ConnectionsOpenCalls >= 2);
         Assert.False(bot.Completion.IsCompleted);
@@ -147,25 +147,25 @@ public sealed class SocketModeTests
     [Fact]
     public async Task A_disconnect_warning_is_crossed_with_an_event_on_each_socket_during_the_overlap_and_none_lost()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         var app = new CountingBot(journal);
         await using FakeSlack slack = await FakeSlack.StartAsync();
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(app, slack.CreateOptions());
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
         FakeSlackConnection old = slack.Connections[0];
 
         await old.SendDisconnectAsync("warning");
-        await slack.WaitForConnectionsAsync(2).WaitAsync(Journal.Timeout); // the next one opens while the old one is up
+        await slack.WaitForConnectionsAsync(2).WaitAsync(Recorder.Timeout); // the next one opens while the old one is up
         FakeSlackConnection next = slack.Connections.Single(c => c != old);
         FakeEnvelope onOld = await slack.SendAppMentionAsync("on-old", on: old);
         FakeEnvelope onNext = await slack.SendAppMentionAsync("on-next", on: next);
-        Assert.Equal(old.Id, (await onOld.Acked.WaitAsync(Journal.Timeout)).ConnectionId);
-        Assert.Equal(next.Id, (await onNext.Acked.WaitAsync(Journal.Timeout)).ConnectionId);
+        Assert.Equal(old.Id, (await onOld.Acked.WaitAsync(Recorder.Timeout)).ConnectionId);
+        Assert.Equal(next.Id, (await onNext.Acked.WaitAsync(Recorder.Timeout)).ConnectionId);
 
         await old.CloseAsync(); // Slack closes the one it warned about
-        await old.Closed.WaitAsync(Journal.Timeout);
+        await old.Closed.WaitAsync(Recorder.Timeout);
         FakeEnvelope after = await slack.SendAppMentionAsync("after");
-        await after.Acked.WaitAsync(Journal.Timeout);
+        await after.Acked.WaitAsync(Recorder.Timeout);
         await journal.WaitForAsync(e => e.Contains("mention:on-old") && e.Contains("mention:on-next") && e.Contains("mention:after"), "all three handled");
 
         Assert.Equal(2, slack.AllConnections.Count); // the old one was not reconnected: its replacement serves its slot
@@ -175,34 +175,34 @@ public sealed class SocketModeTests
     [Fact]
     public async Task A_dead_connection_that_answers_no_ping_is_replaced()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
         options.PingInterval = TimeSpan.FromMilliseconds(100);
         options.PingTimeout = TimeSpan.FromMilliseconds(300);
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(journal), options);
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
         FakeSlackConnection dead = slack.Connections[0];
 
         dead.Freeze();
-        await slack.WaitUntilAsync(() => slack.Connections.Any(c => c != dead)).WaitAsync(Journal.Timeout);
+        await slack.WaitUntilAsync(() => slack.Connections.Any(c => c != dead)).WaitAsync(Recorder.Timeout);
         FakeEnvelope mention = await slack.SendAppMentionAsync("alive", on: slack.Connections.Single(c => c != dead));
-        await mention.Acked.WaitAsync(Journal.Timeout);
+        await mention.Acked.WaitAsync(Recorder.Timeout);
         await journal.WaitForAsync("mention:alive");
     }
 
     [Fact]
     public async Task A_handler_that_throws_is_logged_with_its_envelope_and_the_app_goes_on()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         var logs = new ListLogger();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new DeployBot(new SlackApi(options), journal), options, loggerFactory: logs.Factory());
-        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Recorder.Timeout);
 
         FakeEnvelope boom = await slack.SendAppMentionAsync("boom");
-        await boom.Acked.WaitAsync(Journal.Timeout);
+        await boom.Acked.WaitAsync(Recorder.Timeout);
         await slack.SendAppMentionAsync("next");
         await journal.WaitForAsync("posted:next");
 
@@ -213,11 +213,11 @@ public sealed class SocketModeTests
     [Fact]
     public async Task Unknown_events_and_malformed_JSON_are_acked_or_ignored_logged_once_and_the_connection_lives()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         var logs = new ListLogger();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(journal), slack.CreateOptions(), loggerFactory: logs.Factory());
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
         FakeSlackConnection connection = slack.Connections[0];
 
         FakeEnvelope join1 = await slack.SendEventAsync("""{"type":"team_join","user":{"id":"U1"}}""");
@@ -226,10 +226,10 @@ public sealed class SocketModeTests
         await connection.SendRawAsync("""{"type":"brand_new_thing"}""");
         await connection.SendRawAsync("""{"type":"brand_new_thing"}""");
         await connection.SendRawAsync("""{"type":"events_api","payload":{}}"""); // no envelope_id: nothing to ack
-        await join1.Acked.WaitAsync(Journal.Timeout);
-        await join2.Acked.WaitAsync(Journal.Timeout);
+        await join1.Acked.WaitAsync(Recorder.Timeout);
+        await join2.Acked.WaitAsync(Recorder.Timeout);
         FakeEnvelope mention = await slack.SendAppMentionAsync("still here");
-        await mention.Acked.WaitAsync(Journal.Timeout);
+        await mention.Acked.WaitAsync(Recorder.Timeout);
         await journal.WaitForAsync("mention:still here");
 
         Assert.True(connection.IsOpen);
@@ -242,13 +242,13 @@ public sealed class SocketModeTests
     [Fact]
     public async Task A_thousand_envelopes_through_four_connections_are_all_acked_and_handled_once_in_bounded_memory()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         var app = new CountingBot(journal);
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions(connections: 4);
         options.DedupeCapacity = 100;
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(app, options);
-        await slack.WaitForConnectionsAsync(4).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(4).WaitAsync(Recorder.Timeout);
 
         var sent = new List<FakeEnvelope>();
         for (int i = 0; i < 1000; i++)
@@ -256,7 +256,7 @@ public sealed class SocketModeTests
             sent.Add(await slack.SendAppMentionAsync($"m{i}", channel: $"C{i % 7}"));
         }
 
-        await Task.WhenAll(sent.Select(e => e.Acked)).WaitAsync(Journal.Timeout);
+        await Task.WhenAll(sent.Select(e => e.Acked)).WaitAsync(Recorder.Timeout);
         await journal.WaitForAsync(e => e.Length >= 1000, "1,000 handled");
 
         Assert.All(sent, e => Assert.Single(e.Acks));
@@ -272,60 +272,60 @@ public sealed class SocketModeTests
         await using FakeSlack slack = await FakeSlack.StartAsync();
         slack.LeaveSocketsOpenAfterClose = true;
         SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(), slack.CreateOptions(connections: 2));
-        await slack.WaitForConnectionsAsync(2).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(2).WaitAsync(Recorder.Timeout);
 
-        await bot.StopAsync().WaitAsync(Journal.Timeout);
+        await bot.StopAsync().WaitAsync(Recorder.Timeout);
 
-        await bot.Completion.WaitAsync(Journal.Timeout);
-        await slack.WaitUntilAsync(() => slack.AllConnections.All(c => !c.IsOpen)).WaitAsync(Journal.Timeout); // each had its close handshake
+        await bot.Completion.WaitAsync(Recorder.Timeout);
+        await slack.WaitUntilAsync(() => slack.AllConnections.All(c => !c.IsOpen)).WaitAsync(Recorder.Timeout); // each had its close handshake
         Assert.Equal(0, bot.ConnectedCount);
     }
 
     [Fact]
     public async Task A_slow_handler_delays_neither_acks_nor_other_handlers_and_one_channel_keeps_its_order()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var app = new OrderingBot(journal, gate.Task);
         await using FakeSlack slack = await FakeSlack.StartAsync();
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(app, slack.CreateOptions());
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
 
         FakeEnvelope slow = await slack.SendAppMentionAsync("slow", channel: "C1");
         await journal.WaitForAsync("start:slow");
         FakeEnvelope sameChannel = await slack.SendAppMentionAsync("after-slow", channel: "C1");
         FakeEnvelope otherChannel = await slack.SendAppMentionAsync("elsewhere", channel: "C2");
 
-        await Task.WhenAll(slow.Acked, sameChannel.Acked, otherChannel.Acked).WaitAsync(Journal.Timeout); // acked while "slow" runs
+        await Task.WhenAll(slow.Acked, sameChannel.Acked, otherChannel.Acked).WaitAsync(Recorder.Timeout); // acked while "slow" runs
         await journal.WaitForAsync("done:elsewhere"); // another channel's handler ran meanwhile
-        Assert.DoesNotContain("start:after-slow", journal.Entries); // the same channel's waits for its turn
+        Assert.DoesNotContain("start:after-slow", journal.Events); // the same channel's waits for its turn
 
         gate.SetResult();
         await journal.WaitForAsync("done:after-slow");
-        string[] c1 = [.. journal.Entries.Where(e => e.EndsWith(":slow", StringComparison.Ordinal) || e.EndsWith(":after-slow", StringComparison.Ordinal))];
+        string[] c1 = [.. journal.Events.Where(e => e.EndsWith(":slow", StringComparison.Ordinal) || e.EndsWith(":after-slow", StringComparison.Ordinal))];
         Assert.Equal(["start:slow", "done:slow", "start:after-slow", "done:after-slow"], c1);
     }
 
     [Fact]
     public async Task An_interaction_is_routed_and_a_view_submission_answers_in_its_ack()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new DeployBot(new SlackApi(options), journal), options);
-        await bot.WaitUntilConnectedAsync().WaitAsync(Journal.Timeout);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Recorder.Timeout);
 
         FakeEnvelope click = await slack.SendInteractionAsync("""
             {"type":"block_actions","user":{"id":"U1","name":"ann"},"channel":{"id":"C1"},"trigger_id":"t1",
              "actions":[{"action_id":"approve","block_id":"b1","type":"button","value":"yes"}]}
             """);
-        FakeAck clickAck = await click.Acked.WaitAsync(Journal.Timeout);
+        FakeAck clickAck = await click.Acked.WaitAsync(Recorder.Timeout);
         await journal.WaitForAsync("clicked:approve");
         Assert.Null(clickAck.Payload);
 
         FakeEnvelope submit = await slack.SendInteractionAsync("""{"type":"view_submission","user":{"id":"U1"},"view":{"callback_id":"deploy"}}""",
             acceptsResponsePayload: true, withResponseUrl: false);
-        FakeAck submitAck = await submit.Acked.WaitAsync(Journal.Timeout);
+        FakeAck submitAck = await submit.Acked.WaitAsync(Recorder.Timeout);
         Assert.Equal("""{"response_action":"clear"}""", submitAck.Payload);
     }
 
@@ -335,17 +335,17 @@ public sealed class SocketModeTests
         // Slack stops reading; the bot's acks (each carrying a 16 KiB answer) fill TCP's buffers, then the send queue
         // (1,024 frames). Commands are sent until an ack is logged waiting for room (event 14), then Slack reads on:
         // every envelope must have its ack, with its answer.
-        var answered = new Journal();
+        var answered = new Recorder();
         var logs = new ListLogger(answered);
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new BigAnswerBot(answered), options, loggerFactory: logs.Factory());
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
         FakeSlackConnection connection = slack.Connections[0];
 
         connection.PauseReading();
         var sent = new List<FakeEnvelope>();
-        while (!answered.Entries.Contains("log:14"))
+        while (!answered.Events.Contains("log:14"))
         {
             Assert.True(sent.Count < 20_000, "20,000 commands and no ack waited for room");
             sent.Add(await slack.SendSlashCommandAsync("/big", $"c{sent.Count}"));
@@ -357,7 +357,7 @@ public sealed class SocketModeTests
         }
 
         connection.ResumeReading();
-        FakeAck[] acks = await Task.WhenAll(sent.Select(e => e.Acked)).WaitAsync(Journal.Timeout);
+        FakeAck[] acks = await Task.WhenAll(sent.Select(e => e.Acked)).WaitAsync(Recorder.Timeout);
 
         Assert.All(sent, e => Assert.Single(e.Acks));
         Assert.All(acks, a => Assert.Equal(16 * 1024, a.Text?.Length ?? -1));
@@ -368,11 +368,11 @@ public sealed class SocketModeTests
     {
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(), slack.CreateOptions());
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
 
         await slack.Connections[0].SendDisconnectAsync("link_disabled");
 
-        SlackSocketModeException failure = await Assert.ThrowsAsync<SlackSocketModeException>(() => bot.Completion.WaitAsync(Journal.Timeout));
+        SlackSocketModeException failure = await Assert.ThrowsAsync<SlackSocketModeException>(() => bot.Completion.WaitAsync(Recorder.Timeout));
         Assert.Equal("link_disabled", failure.Error);
         Assert.Contains("Socket Mode was switched off", failure.Message);
         Assert.Equal(1, slack.ConnectionsOpenCalls); // no reconnect
@@ -381,18 +381,18 @@ public sealed class SocketModeTests
     [Fact]
     public async Task Refresh_requested_opens_the_next_connection_before_the_old_one_goes()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(journal), slack.CreateOptions());
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
         FakeSlackConnection old = slack.Connections[0];
 
         await old.SendDisconnectAsync("refresh_requested");
-        await slack.WaitForConnectionsAsync(2).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(2).WaitAsync(Recorder.Timeout);
         await old.CloseAsync();
-        await old.Closed.WaitAsync(Journal.Timeout);
+        await old.Closed.WaitAsync(Recorder.Timeout);
         FakeEnvelope after = await slack.SendAppMentionAsync("refreshed");
-        await after.Acked.WaitAsync(Journal.Timeout);
+        await after.Acked.WaitAsync(Recorder.Timeout);
         await journal.WaitForAsync("mention:refreshed");
 
         Assert.Equal(2, slack.AllConnections.Count);
@@ -401,29 +401,29 @@ public sealed class SocketModeTests
     [Fact]
     public async Task Too_many_websockets_backs_off_thirty_seconds_instead_of_storming()
     {
-        var clock = new WatchingClock();
+        var clock = new TestClock();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
         options.TimeProvider = clock;
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new CountingBot(), options);
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
 
         await slack.Connections[0].SendDisconnectAsync("too_many_websockets");
-        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(30)); // the reconnect waits for it
+        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(30), "the reconnect after too_many_websockets");
         Assert.Equal(1, slack.ConnectionsOpenCalls);
         clock.Advance(TimeSpan.FromSeconds(30));
 
-        await slack.WaitUntilAsync(() => slack.Connections.Count == 1 && slack.AllConnections.Count == 2).WaitAsync(Journal.Timeout);
+        await slack.WaitUntilAsync(() => slack.Connections.Count == 1 && slack.AllConnections.Count == 2).WaitAsync(Recorder.Timeout);
         Assert.Equal(2, slack.ConnectionsOpenCalls);
     }
 
     [Fact]
     public async Task A_payload_of_the_bots_own_type_is_read_with_its_own_JsonContext()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new WelcomeBot(journal), slack.CreateOptions());
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
 
         await slack.SendEventAsync("""{"type":"team_join","user":{"id":"U0NEW","name":"new"}}""");
 
@@ -433,64 +433,64 @@ public sealed class SocketModeTests
     [Fact]
     public async Task Stopping_waits_for_running_handlers_until_the_callers_token_gives_up_on_them()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeClient bot = SlackSocketModeClient.Start(new EndlessBot(journal), slack.CreateOptions());
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
         await slack.SendAppMentionAsync("work");
         await journal.WaitForAsync("started");
 
         using var giveUp = new CancellationTokenSource();
         Task stop = bot.StopAsync(giveUp.Token);
-        await slack.Connections[0].Closed.WaitAsync(Journal.Timeout); // the connections are closed first
+        await slack.Connections[0].Closed.WaitAsync(Recorder.Timeout); // the connections are closed first
         Assert.False(stop.IsCompleted); // the acked handler is still waited for
-        Assert.DoesNotContain("cancelled", journal.Entries);
+        Assert.DoesNotContain("cancelled", journal.Events);
 
         giveUp.Cancel();
-        await stop.WaitAsync(Journal.Timeout);
+        await stop.WaitAsync(Recorder.Timeout);
         await journal.WaitForAsync("cancelled");
-        await bot.Completion.WaitAsync(Journal.Timeout);
+        await bot.Completion.WaitAsync(Recorder.Timeout);
     }
 
     [Fact]
     public async Task Dispose_gives_running_handlers_thirty_seconds_then_cancels_them()
     {
-        var journal = new Journal();
-        var clock = new WatchingClock();
+        var journal = new Recorder();
+        var clock = new TestClock();
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
         options.TimeProvider = clock;
         SlackSocketModeClient bot = SlackSocketModeClient.Start(new EndlessBot(journal), options);
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
         await slack.SendAppMentionAsync("work");
         await journal.WaitForAsync("started");
 
         Task disposing = bot.DisposeAsync().AsTask();
-        await clock.WaitForTimerAsync(SlackSocketModeClient.DisposeGrace);
+        await clock.WaitForTimerAsync(SlackSocketModeClient.DisposeGrace, "the handlers' grace");
         Assert.False(disposing.IsCompleted);
         clock.Advance(SlackSocketModeClient.DisposeGrace);
 
-        await disposing.WaitAsync(Journal.Timeout);
+        await disposing.WaitAsync(Recorder.Timeout);
         await journal.WaitForAsync("cancelled");
     }
 
     [Fact]
     public async Task With_OrderPerChannel_off_a_slow_handler_does_not_hold_back_the_next_one_of_its_channel()
     {
-        var journal = new Journal();
+        var journal = new Recorder();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using FakeSlack slack = await FakeSlack.StartAsync();
         SlackSocketModeOptions options = slack.CreateOptions();
         options.OrderPerChannel = false;
         await using SlackSocketModeClient bot = SlackSocketModeClient.Start(new OrderingBot(journal, gate.Task), options);
-        await slack.WaitForConnectionsAsync(1).WaitAsync(Journal.Timeout);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
 
         await slack.SendAppMentionAsync("slow", channel: "C1");
         await journal.WaitForAsync("start:slow");
         await slack.SendAppMentionAsync("after-slow", channel: "C1");
 
         await journal.WaitForAsync("done:after-slow"); // ran while "slow" still waits
-        Assert.DoesNotContain("done:slow", journal.Entries);
+        Assert.DoesNotContain("done:slow", journal.Events);
         gate.SetResult();
         await journal.WaitForAsync("done:slow");
     }

@@ -4,74 +4,9 @@ using SlackKit.SocketMode.Payloads;
 
 namespace SlackKit.SocketMode.Tests;
 
-/// <summary>What the bots under test did, in order, from any thread; a test waits for what it expects (no sleeps).</summary>
-public sealed class Journal
-{
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-
-    private readonly object _gate = new();
-    private readonly List<string> _entries = [];
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public void Add(string entry)
-    {
-        TaskCompletionSource changed;
-        lock (_gate)
-        {
-            _entries.Add(entry);
-            changed = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        changed.SetResult();
-    }
-
-    public string[] Entries
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _entries];
-            }
-        }
-    }
-
-    public int Count(string entry) => Entries.Count(e => e == entry);
-
-    public async Task WaitForAsync(Func<string[], bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                changed = _changed.Task;
-            }
-
-            if (condition(Entries))
-            {
-                return;
-            }
-
-            try
-            {
-                await changed.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Waited {Timeout.TotalSeconds} s for {what}; journal: [{string.Join(", ", Entries)}]");
-            }
-        }
-    }
-
-    public Task WaitForAsync(string entry) => WaitForAsync(e => e.Contains(entry), $"'{entry}'");
-}
-
 /// <summary>The issue's bot: a mention answered with a post, a command answered in its ack, a button click.</summary>
 [SlackApp]
-public partial class DeployBot(SlackApi slack, Journal journal)
+public partial class DeployBot(SlackApi slack, Recorder journal)
 {
     /// <summary>Released by a test to let the slow command finish.</summary>
     public TaskCompletionSource SlowGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -121,7 +56,7 @@ public partial class DeployBot(SlackApi slack, Journal journal)
 
 /// <summary>Records when each mention's handler starts and ends; "slow" waits for the test.</summary>
 [SlackApp]
-public partial class OrderingBot(Journal journal, Task gate)
+public partial class OrderingBot(Recorder journal, Task gate)
 {
     [SlackEvent("app_mention")]
     async Task Mentioned(AppMention e)
@@ -138,7 +73,7 @@ public partial class OrderingBot(Journal journal, Task gate)
 
 /// <summary>Counts events by text: for the load and the duplicates tests.</summary>
 [SlackApp]
-public partial class CountingBot(Journal? journal = null)
+public partial class CountingBot(Recorder? journal = null)
 {
     public ConcurrentDictionary<string, int> Handled { get; } = new();
 
@@ -152,7 +87,7 @@ public partial class CountingBot(Journal? journal = null)
 
 /// <summary>Answers every /big command in its ack with 16 KiB of text.</summary>
 [SlackApp]
-public partial class BigAnswerBot(Journal journal)
+public partial class BigAnswerBot(Recorder journal)
 {
     private static readonly SlackResponse Answer = SlackResponse.Ephemeral(new string('x', 16 * 1024));
 
@@ -173,7 +108,7 @@ public sealed record TeamJoinUser([property: System.Text.Json.Serialization.Json
 internal partial class OwnJson : System.Text.Json.Serialization.JsonSerializerContext;
 
 [SlackApp(JsonContext = typeof(OwnJson))]
-public partial class WelcomeBot(Journal journal)
+public partial class WelcomeBot(Recorder journal)
 {
     [SlackEvent("team_join")]
     void Joined(TeamJoinEvent e) => journal.Add($"welcome:{e.User.Id}");
@@ -181,7 +116,7 @@ public partial class WelcomeBot(Journal journal)
 
 /// <summary>Its handler runs until cancelled, and says so.</summary>
 [SlackApp]
-public partial class EndlessBot(Journal journal)
+public partial class EndlessBot(Recorder journal)
 {
     [SlackEvent("app_mention")]
     async Task Mentioned(AppMention e, CancellationToken ct)
