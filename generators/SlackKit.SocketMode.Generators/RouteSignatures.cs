@@ -75,7 +75,6 @@ namespace SlackKit.SocketMode.Generators
                     return null;
                 }
 
-                string type = parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.None));
                 string metadataName = parameter.Type.OriginalDefinition.ToDisplayString();
                 if (stage == 0 && metadataName == KnownNames.JsonElement)
                 {

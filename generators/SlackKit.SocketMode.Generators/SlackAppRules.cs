@@ -10,9 +10,41 @@ namespace SlackKit.SocketMode.Generators
     internal static class SlackAppRules
     {
         /// <summary>Partial (with every containing type), not generic, not static: a part can be added to it.</summary>
-        public static bool CanImplement(INamedTypeSymbol type) =>
-            !type.IsStatic && !type.IsGenericType && IsPartial(type)
-            && Containing(type).All(t => IsPartial(t) && !t.IsGenericType);
+        public static bool CanImplement(INamedTypeSymbol type) => Problem(type) is null;
+
+        /// <summary>Why the generator cannot add a part to <paramref name="type"/> (SKSM006's words); null when it can.</summary>
+        public static string? Problem(INamedTypeSymbol type)
+        {
+            if (type.IsStatic)
+            {
+                return "it is static; the app is an instance";
+            }
+
+            if (type.IsGenericType)
+            {
+                return "it is generic";
+            }
+
+            if (!IsPartial(type))
+            {
+                return "it is not partial; add the partial modifier so that the generator can implement ISlackApp";
+            }
+
+            foreach (INamedTypeSymbol containing in Containing(type))
+            {
+                if (!IsPartial(containing))
+                {
+                    return $"the type it is nested in, '{containing.Name}', is not partial";
+                }
+
+                if (containing.IsGenericType)
+                {
+                    return $"the type it is nested in, '{containing.Name}', is generic";
+                }
+            }
+
+            return null;
+        }
 
         public static bool IsPartial(INamedTypeSymbol type) =>
             type.DeclaringSyntaxReferences.Length > 0

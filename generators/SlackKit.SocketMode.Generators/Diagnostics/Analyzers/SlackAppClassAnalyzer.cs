@@ -35,11 +35,7 @@ namespace SlackKit.SocketMode.Generators.Diagnostics.Analyzers
                 return;
             }
 
-            string? problem =
-                type.IsStatic ? "it is static; the app is an instance" :
-                type.IsGenericType ? "it is generic" :
-                !SlackAppRules.IsPartial(type) ? "it is not partial; add the partial modifier so that the generator can implement ISlackApp" :
-                ContainingProblem(type);
+            string? problem = SlackAppRules.Problem(type);
             if (problem is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsupportedAppClass, type.Locations.FirstOrDefault(), type.Name, problem));
@@ -66,24 +62,6 @@ namespace SlackKit.SocketMode.Generators.Diagnostics.Analyzers
                     }
                 }
             }
-        }
-
-        private static string? ContainingProblem(INamedTypeSymbol type)
-        {
-            for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
-            {
-                if (!SlackAppRules.IsPartial(t))
-                {
-                    return $"the type it is nested in, '{t.Name}', is not partial";
-                }
-
-                if (t.IsGenericType)
-                {
-                    return $"the type it is nested in, '{t.Name}', is generic";
-                }
-            }
-
-            return null;
         }
     }
 }
