@@ -1,5 +1,5 @@
 using System.Linq;
-using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
 using SlackKit.SocketMode.Generators.Model;
 using SlackKit.WebSockets.Generators.Helpers;
 
@@ -156,33 +156,7 @@ namespace SlackKit.SocketMode.Generators
                 return arguments.ToArray();
             }
 
-            private static string Literal(string value)
-            {
-                var builder = new StringBuilder("\"");
-                foreach (char c in value)
-                {
-                    switch (c)
-                    {
-                        case '"': builder.Append("\\\""); break;
-                        case '\\': builder.Append("\\\\"); break;
-                        case '\n': builder.Append("\\n"); break;
-                        case '\r': builder.Append("\\r"); break;
-                        default:
-                            if (char.IsControl(c))
-                            {
-                                builder.Append("\\u").Append(((int)c).ToString("x4"));
-                            }
-                            else
-                            {
-                                builder.Append(c);
-                            }
-
-                            break;
-                    }
-                }
-
-                return builder.Append('"').ToString();
-            }
+            private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
         }
     }
 }
