@@ -4,11 +4,15 @@ using Microsoft.Extensions.Logging;
 namespace SlackKit.WebSockets.Tests.Infrastructure;
 
 /// <summary>An ILoggerProvider that keeps every entry: level, event id, formatted message and exception.</summary>
-internal sealed class CapturingLogger : ILoggerProvider, ILogger
+/// <param name="recorder">When given, each entry is also added to it as "log:{event id}:{message}", for a test that waits on a recorder.</param>
+internal sealed class CapturingLogger(Recorder? recorder = null) : ILoggerProvider, ILogger
 {
     private readonly ConcurrentQueue<(LogLevel Level, EventId Id, string Message, Exception? Exception)> _entries = new();
 
     public (LogLevel Level, EventId Id, string Message, Exception? Exception)[] Entries => [.. _entries];
+
+    /// <summary>Each entry as one line: level, event id, message and exception.</summary>
+    public string[] Lines => [.. _entries.Select(e => $"{e.Level} {e.Id.Id} {e.Message} {e.Exception}")];
 
     public ILoggerFactory Factory() => LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(this));
 
@@ -29,7 +33,9 @@ internal sealed class CapturingLogger : ILoggerProvider, ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        _entries.Enqueue((logLevel, eventId, formatter(state, exception) + " " + string.Join(" ", (state as IEnumerable<KeyValuePair<string, object?>>)?.Select(kv => $"{kv.Key}={kv.Value}") ?? []), exception));
+        string message = formatter(state, exception);
+        _entries.Enqueue((logLevel, eventId, message + " " + string.Join(" ", (state as IEnumerable<KeyValuePair<string, object?>>)?.Select(kv => $"{kv.Key}={kv.Value}") ?? []), exception));
+        recorder?.Add($"log:{eventId.Id}:{message}");
         TaskCompletionSource logged;
         lock (_entries)
         {
