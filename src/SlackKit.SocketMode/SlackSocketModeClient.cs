@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SlackKit.SocketMode.Claims;
 using SlackKit.SocketMode.CompilerServices;
 using SlackKit.SocketMode.Internal;
 using SlackKit.WebSockets;
@@ -36,7 +37,7 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
     private readonly SlackSocketModeOptions _options;
     private readonly ILogger _logger;
     private readonly ILoggerFactory? _loggerFactory;
-    private readonly Deduper _dedupe;
+    private readonly ClaimCoordinator _claims;
     private readonly HandlerScheduler _scheduler;
     private readonly CancellationTokenSource _handlersCancelled = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,14 +58,14 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
     private int _numConnections;
     private string? _appId;
 
-    private SlackSocketModeClient(ISlackApp app, SlackSocketModeOptions options, SlackApi api, ILoggerFactory? loggerFactory)
+    private SlackSocketModeClient(ISlackApp app, SlackSocketModeOptions options, SlackApi api, ILoggerFactory? loggerFactory, ISlackClaimStore? claimStore)
     {
         _app = app;
         _options = options;
         Api = api;
         _loggerFactory = loggerFactory;
         _logger = (ILogger?)loggerFactory?.CreateLogger("SlackKit.SocketMode") ?? NullLogger.Instance;
-        _dedupe = new Deduper(options.DedupeCapacity);
+        _claims = new ClaimCoordinator(claimStore, options, _logger, TakeOver);
         _scheduler = new HandlerScheduler(options.MaxConcurrentHandlers);
         _current = new SocketModeConnection?[options.Connections];
         _replacing = new SocketModeConnection?[options.Connections];
@@ -78,14 +79,24 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
     /// <param name="options">Tokens and limits; validated here (copied: later changes have no effect).</param>
     /// <param name="api">The Web API client the app was given, if any; one on <paramref name="options"/> otherwise.</param>
     /// <param name="loggerFactory">Where the app and its connections log; nowhere when null.</param>
+    /// <param name="claimStore">
+    /// Where this instance and the app's other instances claim envelopes, so that each event is handled once across
+    /// them (see <see cref="ISlackClaimStore"/>); null when this process is the app's only instance (a set in the process).
+    /// </param>
     /// <exception cref="ArgumentException">An option is missing or out of range (the message names it).</exception>
-    public static SlackSocketModeClient Start(ISlackApp app, SlackSocketModeOptions options, SlackApi? api = null, ILoggerFactory? loggerFactory = null)
+    public static SlackSocketModeClient Start(ISlackApp app, SlackSocketModeOptions options, SlackApi? api = null, ILoggerFactory? loggerFactory = null, ISlackClaimStore? claimStore = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         SlackSocketModeOptions own = options.Clone();
-        var client = new SlackSocketModeClient(app, own, api ?? new SlackApi(own), loggerFactory);
+        var client = new SlackSocketModeClient(app, own, api ?? new SlackApi(own), loggerFactory, claimStore);
+        if (claimStore is not null)
+        {
+            Log.ClaimStore(client._logger, claimStore.GetType().Name, own.InstanceId, own.ClaimLease.TotalSeconds, own.ClaimExpiry.TotalMinutes,
+                claimStore is IBestEffortClaimStore ? "; best effort: not atomic, no takeover of a dead instance's events" : "");
+        }
+
         for (int slot = 0; slot < own.Connections; slot++)
         {
             client.Open(slot, replacing: false);
@@ -227,7 +238,13 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         switch (message.Kind)
         {
             case SocketMessageKind.Envelope:
-                ValueTask acked = OnEnvelope(client, message, arrived);
+                if (_claims.Shared)
+                {
+                    // The claim goes to the store with the envelope as Slack sent it (another instance may run it).
+                    return OnSharedEnvelopeAsync(client, message, utf8.ToArray(), arrived);
+                }
+
+                ValueTask acked = OnEnvelope(client, message, arrived, _claims.TryClaimLocally(message.DedupeKey) ? ClaimOutcome.Ours : ClaimOutcome.Taken);
                 return acked.IsCompletedSuccessfully ? default : AfterAckAsync(acked);
             case SocketMessageKind.Hello:
                 OnHello(connection, message);
@@ -383,7 +400,14 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         return DisconnectResult.Reconnect;
     }
 
-    private ValueTask OnEnvelope(WebSocketClient client, SocketMessage envelope, long arrived)
+    private async ValueTask<HandlerResult> OnSharedEnvelopeAsync(WebSocketClient client, SocketMessage envelope, byte[] utf8, long arrived)
+    {
+        ClaimOutcome claim = await _claims.ClaimAsync(envelope.DedupeKey, utf8).ConfigureAwait(false);
+        await OnEnvelope(client, envelope, arrived, claim).ConfigureAwait(false);
+        return HandlerResult.Ok;
+    }
+
+    private ValueTask OnEnvelope(WebSocketClient client, SocketMessage envelope, long arrived, ClaimOutcome claim)
     {
         SocketModeMetrics.Envelopes.Add(1, SocketModeMetrics.EnvelopeType(envelope.Type));
         if (envelope.RetryAttempt > 0)
@@ -391,11 +415,14 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
             SocketModeMetrics.Retries.Add(1);
         }
 
-        if (!_dedupe.TryClaim(envelope.DedupeKey))
+        switch (claim)
         {
-            SocketModeMetrics.Duplicates.Add(1);
-            Log.Duplicate(_logger, envelope.EnvelopeId, envelope.DedupeKey, envelope.RetryAttempt);
-            return Acked(AckAsync(client, envelope, null, arrived));
+            case ClaimOutcome.Taken:
+                SocketModeMetrics.Duplicates.Add(1);
+                Log.Duplicate(_logger, envelope.EnvelopeId, envelope.DedupeKey, envelope.RetryAttempt);
+                return Acked(AckAsync(client, envelope, null, arrived));
+            case ClaimOutcome.Refused:
+                return default; // not acked: Slack sends it again, when the claim store may be back
         }
 
         string? name = envelope.RouteName;
@@ -406,6 +433,7 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
                 Log.Unrouted(_logger, envelope.RouteKind, name ?? "(none)");
             }
 
+            _ = _claims.CompleteAsync(envelope.DedupeKey).AsTask();
             return Acked(AckAsync(client, envelope, null, arrived));
         }
 
@@ -436,6 +464,22 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         }
     }
 
+    /// <summary>A claim another instance did not finish, taken over: its handler runs here (its ack was Slack's long ago).</summary>
+    private void TakeOver(SlackExpiredClaim claim)
+    {
+        SocketMessage envelope = SocketMessage.Parse(claim.Envelope.Span);
+        string? name = envelope.RouteName;
+        if (envelope.Kind != SocketMessageKind.Envelope || name is null || !_app.Handles(envelope.RouteKind, name))
+        {
+            Log.TakeOverUnreadable(_logger, claim.Key);
+            _ = _claims.CompleteAsync(claim.Key).AsTask();
+            return;
+        }
+
+        var context = new SlackContext(envelope.RouteKind, name, envelope.RoutePayload, envelope.EnvelopeId, envelope.EventId, envelope.RetryAttempt, Api);
+        _scheduler.Schedule(_options.OrderPerChannel ? envelope.OrderKey : null, () => RunAsync(context, envelope, pending: null));
+    }
+
     private async Task RunAsync(SlackContext context, SocketMessage envelope, PendingAck? pending)
     {
         SlackResponse? response = null;
@@ -448,6 +492,10 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
             SocketModeMetrics.HandlerFailures.Add(1);
             Log.HandlerFailed(_logger, context.Kind, context.Name, context.EnvelopeId, ex);
         }
+
+        // Done (a handler that threw is done too: Slack would not send it again either). Awaited here, so that a
+        // stopping app has told the store before it ends, and no other instance runs it again.
+        await _claims.CompleteAsync(envelope.DedupeKey).ConfigureAwait(false);
 
         if (pending is not null && await pending.TryAckWithAsync(response).ConfigureAwait(false))
         {
@@ -617,6 +665,7 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
             // The handlers were told to give up; they are not waited for.
         }
 
+        await _claims.DisposeAsync().ConfigureAwait(false);
         if (failure is not null)
         {
             _completion.TrySetException(failure);

@@ -38,6 +38,32 @@ public sealed class SlackSocketModeOptions
     /// <summary>How many event and envelope ids are remembered to drop Slack's retries and duplicates. Default 10,000.</summary>
     public int DedupeCapacity { get; set; } = 10_000;
 
+    /// <summary>
+    /// With a shared claim store (several instances of one app): how long an instance's claim on an event holds while
+    /// its handler runs, renewed every third of it. When the instance dies, another takes the event over once the lease
+    /// ran out, and runs its handler. Default 30 s; at least 1 s.
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// With a shared claim store: how long a claimed event or envelope id is remembered, so that Slack's retries of it
+    /// are dropped on every instance. Default 1 hour (Slack retries within minutes); at least <see cref="ClaimLease"/>.
+    /// </summary>
+    public TimeSpan ClaimExpiry { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// What an envelope gets when the shared claim store cannot be reached (an error, or no answer within 1 s):
+    /// <see cref="SlackClaimStoreOutage.Handle"/> (default) or <see cref="SlackClaimStoreOutage.Refuse"/>. The store is
+    /// tried again every second; the app goes back to it by itself.
+    /// </summary>
+    public SlackClaimStoreOutage WhenClaimStoreUnavailable { get; set; } = SlackClaimStoreOutage.Handle;
+
+    /// <summary>
+    /// This instance's name in the shared claim store (claims and takeovers are logged with it). Default: the machine
+    /// name, the process id and a random suffix.
+    /// </summary>
+    public string InstanceId { get; set; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..6]}";
+
     /// <summary>How often the client pings Slack. Default 10 s.</summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -92,6 +118,26 @@ public sealed class SlackSocketModeOptions
         if (DedupeCapacity < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(DedupeCapacity), DedupeCapacity, "DedupeCapacity is at least 1.");
+        }
+
+        if (ClaimLease < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClaimLease), ClaimLease, "ClaimLease is at least 1 s (it is renewed every third of it).");
+        }
+
+        if (ClaimExpiry < ClaimLease)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClaimExpiry), ClaimExpiry, "ClaimExpiry is at least ClaimLease.");
+        }
+
+        if (!Enum.IsDefined(WhenClaimStoreUnavailable))
+        {
+            throw new ArgumentOutOfRangeException(nameof(WhenClaimStoreUnavailable), WhenClaimStoreUnavailable, "WhenClaimStoreUnavailable is Handle or Refuse.");
+        }
+
+        if (string.IsNullOrWhiteSpace(InstanceId))
+        {
+            throw new ArgumentException("InstanceId is required: a name unique among the app's instances.", nameof(InstanceId));
         }
 
         RequirePositive(PingInterval, nameof(PingInterval));

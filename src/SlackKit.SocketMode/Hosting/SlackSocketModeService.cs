@@ -16,10 +16,12 @@ public sealed class SlackSocketModeService : IHostedService, IAsyncDisposable
     private readonly SlackApi _api;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly IHostApplicationLifetime? _lifetime;
+    private readonly ISlackClaimStore? _claimStore;
     private SlackSocketModeClient? _client;
 
-    internal SlackSocketModeService(ISlackApp app, IOptions<SlackSocketModeOptions> options, SlackApi api, ILoggerFactory? loggerFactory, IHostApplicationLifetime? lifetime)
+    internal SlackSocketModeService(ISlackApp app, IOptions<SlackSocketModeOptions> options, SlackApi api, ILoggerFactory? loggerFactory, IHostApplicationLifetime? lifetime, ISlackClaimStore? claimStore)
     {
+        _claimStore = claimStore;
         _app = app;
         _options = options.Value;
         _api = api;
@@ -36,7 +38,7 @@ public sealed class SlackSocketModeService : IHostedService, IAsyncDisposable
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        SlackSocketModeClient client = SlackSocketModeClient.Start(_app, _options, _api, _loggerFactory);
+        SlackSocketModeClient client = SlackSocketModeClient.Start(_app, _options, _api, _loggerFactory, _claimStore);
         Volatile.Write(ref _client, client);
         client.Completion.ContinueWith(
             ended =>

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SlackKit.SocketMode.Claims;
 using SlackKit.SocketMode.CompilerServices;
 
 namespace SlackKit.SocketMode;
@@ -21,6 +23,12 @@ public static class SlackSocketModeServiceCollectionExtensions
     /// a <see cref="SlackApi"/> and a hosted service that runs the app on Socket Mode with the host. Bind the options
     /// with <see cref="SlackSocketModeBuilder.Bind"/>: <c>Slack:AppToken</c>, <c>Slack:BotToken</c>, <c>Slack:Connections</c>...
     /// </summary>
+    /// <remarks>
+    /// Envelopes are claimed (deduplicated across the app's instances) in the store
+    /// <see cref="SlackSocketModeBuilder.UseClaimStore"/> chose; by default an <see cref="ISlackClaimStore"/> the host
+    /// registered, else the host's <see cref="IDistributedCache"/> (best effort: see docs/slack.md), else a set in the
+    /// process (one instance).
+    /// </remarks>
     public static SlackSocketModeBuilder AddSlackSocketMode<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TApp>(
         this IServiceCollection services, Action<SlackSocketModeOptions>? configure = null)
         where TApp : class, ISlackApp
@@ -41,15 +49,21 @@ public static class SlackSocketModeServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SlackSocketModeOptions>>().Value,
             sp.GetService<IHttpClientFactory>()?.CreateClient(HttpClientName)));
         services.TryAddSingleton<TApp>();
+        services.TryAddSingleton(new ClaimStoreChoice(DefaultClaimStore));
         services.TryAddSingleton(sp => new SlackSocketModeService(
             sp.GetRequiredService<TApp>(),
             sp.GetRequiredService<IOptions<SlackSocketModeOptions>>(),
             sp.GetRequiredService<SlackApi>(),
             sp.GetService<ILoggerFactory>(),
-            sp.GetService<IHostApplicationLifetime>()));
+            sp.GetService<IHostApplicationLifetime>(),
+            sp.GetRequiredService<ClaimStoreChoice>().Create(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<SlackSocketModeService>());
         return new SlackSocketModeBuilder(services, options);
     }
+
+    private static ISlackClaimStore? DefaultClaimStore(IServiceProvider services) =>
+        services.GetService<ISlackClaimStore>()
+        ?? (services.GetService<IDistributedCache>() is { } cache ? new DistributedCacheClaimStore(cache) : null);
 
     /// <summary>
     /// Reports the Socket Mode app's health: Healthy with every configured connection ready, Degraded with some,
@@ -87,6 +101,29 @@ public sealed class SlackSocketModeBuilder
         return this;
     }
 
+    /// <summary>
+    /// Claims envelopes in the store <paramref name="create"/> makes (null: in the process only), instead of the
+    /// default: an <see cref="ISlackClaimStore"/> the host registered, else its <see cref="IDistributedCache"/>, else
+    /// the process. <c>SlackKit.SocketMode.Redis</c>'s <c>UseRedis()</c> calls this.
+    /// </summary>
+    public SlackSocketModeBuilder UseClaimStore(Func<IServiceProvider, ISlackClaimStore?> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        Services.Replace(ServiceDescriptor.Singleton(new ClaimStoreChoice(create)));
+        return this;
+    }
+
+    /// <summary>
+    /// Claims envelopes on the host's <see cref="IDistributedCache"/>, which must be registered (best effort: a cache
+    /// has no atomic claim; see docs/slack.md).
+    /// </summary>
+    public SlackSocketModeBuilder UseDistributedCache() => UseClaimStore(static sp => new DistributedCacheClaimStore(
+        sp.GetService<IDistributedCache>() ?? throw new InvalidOperationException(
+            "UseDistributedCache() needs an IDistributedCache in the host's services (AddStackExchangeRedisCache, AddDistributedMemoryCache...).")));
+
+    /// <summary>Deduplicates in this process only, even when the host has an <see cref="IDistributedCache"/> (one instance).</summary>
+    public SlackSocketModeBuilder UseInProcessClaims() => UseClaimStore(static _ => null);
+
     /// <summary>Configures the options in code (after what was bound before).</summary>
     public SlackSocketModeBuilder Configure(Action<SlackSocketModeOptions> configure)
     {
@@ -94,4 +131,10 @@ public sealed class SlackSocketModeBuilder
         _options.Configure(configure);
         return this;
     }
+}
+
+/// <summary>How the hosted app's claim store is made (one registration: the last choice wins).</summary>
+internal sealed class ClaimStoreChoice(Func<IServiceProvider, ISlackClaimStore?> create)
+{
+    public ISlackClaimStore? Create(IServiceProvider services) => create(services);
 }

@@ -42,4 +42,16 @@ internal sealed class Deduper(int capacity)
             return true;
         }
     }
+
+    /// <summary>
+    /// Forgets <paramref name="id"/> (an envelope refused for now, whose retry must be handled). Its place in the order
+    /// stays: should it be claimed again, it is forgotten a little early.
+    /// </summary>
+    public void Forget(string id)
+    {
+        lock (_gate)
+        {
+            _seen.Remove(id);
+        }
+    }
 }

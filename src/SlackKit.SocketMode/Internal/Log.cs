@@ -46,4 +46,25 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Debug, "The ack of envelope {EnvelopeId} waits for room in the send queue: Slack reads slower than the bot acks")]
     public static partial void AckWaitsForRoom(ILogger logger, string envelopeId);
+
+    [LoggerMessage(15, LogLevel.Warning, "The claim store cannot be reached ({ErrorType}: {Error}); until it is back, envelopes are: {Policy}")]
+    public static partial void ClaimStoreUnavailable(ILogger logger, string errorType, string error, SlackKit.SocketMode.SlackClaimStoreOutage policy, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Warning, "The claim store is back after {Seconds:0.0} s: {Handled} envelope(s) were handled without it, {Duplicates} of them by another instance too")]
+    public static partial void ClaimStoreBack(ILogger logger, double seconds, int handled, int duplicates);
+
+    [LoggerMessage(17, LogLevel.Information, "Took over claim {Key} as {Instance}: its instance did not finish it within the lease; its handler runs here")]
+    public static partial void TookOver(ILogger logger, string key, string instance);
+
+    [LoggerMessage(18, LogLevel.Warning, "Claim {Key} of {Instance} was taken over by another instance before it was completed: its handler may have run twice")]
+    public static partial void ClaimLost(ILogger logger, string key, string instance);
+
+    [LoggerMessage(19, LogLevel.Warning, "{Key} was handled here while the claim store was out, and by another instance too")]
+    public static partial void OutageDuplicate(ILogger logger, string key);
+
+    [LoggerMessage(20, LogLevel.Information, "Claims go to {Store} as instance {Instance} (lease {LeaseSeconds} s, remembered {ExpiryMinutes} min{Note})")]
+    public static partial void ClaimStore(ILogger logger, string store, string instance, double leaseSeconds, double expiryMinutes, string note);
+
+    [LoggerMessage(21, LogLevel.Error, "A claim taken over ({Key}) holds no envelope this client can read: completed without a handler")]
+    public static partial void TakeOverUnreadable(ILogger logger, string key);
 }

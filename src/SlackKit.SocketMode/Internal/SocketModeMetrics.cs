@@ -36,6 +36,24 @@ internal static class SocketModeMetrics
     public static readonly UpDownCounter<long> Connections = Meter.CreateUpDownCounter<long>(
         "slackkit.socketmode.connections", "{connection}", "Socket Mode connections that said hello and are open now.");
 
+    public static readonly Counter<long> ClaimStoreUnavailable = Meter.CreateCounter<long>(
+        "slackkit.socketmode.claims.unavailable", "{envelope}",
+        "Envelopes met while the shared claim store could not be reached, by what they got (slack.claims.outage: handled or refused).");
+
+    public static readonly Counter<long> OutageDuplicates = Meter.CreateCounter<long>(
+        "slackkit.socketmode.claims.outage_duplicates", "{envelope}",
+        "Envelopes handled here while the claim store was out that another instance had claimed too (found when it came back).");
+
+    public static readonly Counter<long> ClaimsTakenOver = Meter.CreateCounter<long>(
+        "slackkit.socketmode.claims.taken_over", "{claim}", "Claims of instances that did not finish within the lease, taken over and run here.");
+
+    public static readonly Counter<long> ClaimsLost = Meter.CreateCounter<long>(
+        "slackkit.socketmode.claims.lost", "{claim}", "Claims of this instance taken over by another before it completed them (the handler may have run twice).");
+
+    public static readonly KeyValuePair<string, object?> HandledAnyway = new("slack.claims.outage", "handled");
+
+    public static readonly KeyValuePair<string, object?> Refused = new("slack.claims.outage", "refused");
+
     public static KeyValuePair<string, object?> EnvelopeType(string type) => new("slack.envelope.type", type);
 
     public static readonly KeyValuePair<string, object?> WithPayload = new("slack.ack.payload", true);
