@@ -147,4 +147,58 @@ public sealed class HostingTests
             return base.SendAsync(request, cancellationToken);
         }
     }
+
+    [Theory]
+    [InlineData("none", null)]
+    [InlineData("cache", "DistributedCacheClaimStore")]
+    [InlineData("store", "MemoryClaimStore")]
+    [InlineData("cache, in-process", null)]
+    public async Task Claims_go_to_a_registered_store_else_the_hosts_distributed_cache_else_the_process(string services, string? store)
+    {
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        var logs = new CapturingLogger();
+        using IHost host = Build(slack, s =>
+        {
+            s.AddLogging(b => b.AddProvider(logs));
+            if (services.Contains("cache", StringComparison.Ordinal))
+            {
+                s.AddDistributedMemoryCache();
+            }
+
+            if (services.Contains("store", StringComparison.Ordinal))
+            {
+                s.AddSingleton<ISlackClaimStore>(new SlackKit.SocketMode.Tests.Infrastructure.MemoryClaimStore());
+            }
+
+            if (services.Contains("in-process", StringComparison.Ordinal))
+            {
+                s.AddSlackSocketMode<DeployBot>().UseInProcessClaims();
+            }
+        }, connections: 1);
+
+        await host.StartAsync();
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
+        await host.StopAsync();
+
+        string[] said = [.. logs.Entries.Where(e => e.Id.Id == 20).Select(e => e.Message)];
+        if (store is null)
+        {
+            Assert.Empty(said);
+        }
+        else
+        {
+            Assert.StartsWith($"Claims go to {store} as instance ", Assert.Single(said));
+            Assert.Equal(store == "DistributedCacheClaimStore", said[0].Contains("best effort: not atomic", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task UseRedis_without_a_configuration_or_the_hosts_RedisCache_fails_the_start_saying_what_to_configure()
+    {
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        using IHost host = Build(slack, s => SlackKit.SocketMode.Redis.RedisSlackSocketModeBuilderExtensions.UseRedis(s.AddSlackSocketMode<DeployBot>()));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+        Assert.Contains("AddStackExchangeRedisCache", error.Message, StringComparison.Ordinal);
+    }
 }
