@@ -10,9 +10,19 @@ public partial class DeployBot(SlackApi slack)
     /// <summary>How long the report takes: longer than Slack's 3 s, so its answer goes to response_url.</summary>
     public static TimeSpan ReportTime { get; set; } = TimeSpan.FromSeconds(3.5);
 
+    /// <summary>What a mention's answer waits for first: the lookup a real bot makes (configuration <c>Bot:MentionWork</c>). Default none.</summary>
+    public static TimeSpan MentionWork { get; set; }
+
     [SlackEvent("app_mention")]
-    Task Mentioned(AppMention e, CancellationToken ct) =>
-        slack.PostMessageAsync(e.Channel, $"hi <@{e.User}>", threadTs: e.ThreadTs, cancellationToken: ct);
+    async Task Mentioned(AppMention e, CancellationToken ct)
+    {
+        if (MentionWork > TimeSpan.Zero)
+        {
+            await Task.Delay(MentionWork, ct);
+        }
+
+        await slack.PostMessageAsync(e.Channel, $"hi <@{e.User}>", threadTs: e.ThreadTs, cancellationToken: ct);
+    }
 
     [SlashCommand("/deploy")]
     SlackResponse Deploy(SlashCommand command) => SlackResponse.Ephemeral($"deploying {command.Text}");

@@ -1,6 +1,8 @@
-// The SlackBot sample. With SLACK_APP_TOKEN and SLACK_BOT_TOKEN set, it runs DeployBot against Slack until Ctrl+C.
-// Without them, it starts a fake Slack on 127.0.0.1 and plays a short script that shows the bot at work, then
-// prints a summary and exits 0 (1 if a step did not happen).
+// The SlackBot sample. With SLACK_APP_TOKEN and SLACK_BOT_TOKEN set, it runs DeployBot against Slack until Ctrl+C
+// (or SIGTERM). Without them, it starts a fake Slack on 127.0.0.1 and plays a short script that shows the bot at work,
+// then prints a summary and exits 0 (1 if a step did not happen).
+// Several instances of one app: set ConnectionStrings__Redis (host:port) and each instance claims envelopes on that
+// Redis, so that an event is handled once across them (docs/slack.md, "Running several instances").
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SlackBot;
 using SlackKit.SocketMode;
+using SlackKit.SocketMode.Redis;
 using SlackKit.SocketMode.Testing;
 
 string? appToken = Environment.GetEnvironmentVariable("SLACK_APP_TOKEN");
@@ -16,7 +19,14 @@ if (!string.IsNullOrEmpty(appToken) && !string.IsNullOrEmpty(botToken))
 {
     HostApplicationBuilder real = Host.CreateApplicationBuilder(args);
     real.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Slack:AppToken"] = appToken, ["Slack:BotToken"] = botToken });
-    real.Services.AddSlackSocketMode<DeployBot>().Bind(real.Configuration.GetSection("Slack"));
+    SlackSocketModeBuilder app = real.Services.AddSlackSocketMode<DeployBot>().Bind(real.Configuration.GetSection("Slack"));
+    if (real.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+    {
+        real.Services.AddStackExchangeRedisCache(o => o.Configuration = redis); // the host's IDistributedCache...
+        app.UseRedis(); // ...and the claims, atomic, on the same Redis
+    }
+
+    DeployBot.MentionWork = real.Configuration.GetValue("Bot:MentionWork", TimeSpan.Zero);
     Console.WriteLine("Connecting to Slack (Ctrl+C to stop)...");
     using IHost running = real.Build();
     await running.RunAsync();

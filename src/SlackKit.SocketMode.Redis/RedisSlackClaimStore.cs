@@ -10,7 +10,7 @@ namespace SlackKit.SocketMode.Redis;
 /// </summary>
 /// <remarks>
 /// Keys (all in one hash slot, <c>{prefix}</c>, so that the scripts also run on a Redis Cluster):
-/// <c>{prefix}:claim:&lt;event id&gt;</c> (<c>R|owner</c> running, <c>D</c> done; expires after the claim expiry),
+/// <c>{prefix}:claim:&lt;event id&gt;</c> (<c>R|owner</c> running, <c>D|owner</c> done; expires after the claim expiry),
 /// <c>{prefix}:leases</c> (sorted set: running claims by lease deadline, ms) and <c>{prefix}:envelopes</c> (hash: the
 /// running claims' envelopes). Thread-safe.
 /// </remarks>
@@ -39,10 +39,14 @@ public sealed class RedisSlackClaimStore : ISlackClaimStore, IAsyncDisposable
         """;
 
     private const string Complete = """
-        if redis.call('GET', KEYS[1]) == 'R|' .. ARGV[1] then
-          redis.call('SET', KEYS[1], 'D', 'PX', ARGV[2])
+        local state = redis.call('GET', KEYS[1])
+        if state == 'R|' .. ARGV[1] then
+          redis.call('SET', KEYS[1], 'D|' .. ARGV[1], 'PX', ARGV[2])
           redis.call('ZREM', KEYS[2], ARGV[3])
           redis.call('HDEL', KEYS[3], ARGV[3])
+          return 1
+        end
+        if state == 'D|' .. ARGV[1] then
           return 1
         end
         return 0

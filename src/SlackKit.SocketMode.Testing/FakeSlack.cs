@@ -122,6 +122,17 @@ public sealed class FakeSlack : IAsyncDisposable
         Connections = connections,
     };
 
+    /// <summary>
+    /// As Slack: an envelope not acked within this time (Slack's is 3 s) is sent again, <c>retry_attempt</c> one more,
+    /// on another open connection when there is one, at most <see cref="MaxRetries"/> times; an envelope that could not
+    /// be sent (its connection had gone) is retried the same way. Null (the default): only a test's
+    /// <see cref="RetryAsync"/> retries, and a send on a connection that has gone throws.
+    /// </summary>
+    public TimeSpan? RetryUnackedAfter { get; set; }
+
+    /// <summary>How many times <see cref="RetryUnackedAfter"/> sends an envelope again (Slack: 3).</summary>
+    public int MaxRetries { get; set; } = 3;
+
     /// <summary>The next <paramref name="count"/> calls of <paramref name="method"/> answer HTTP 429 with <c>Retry-After</c> (whole seconds).</summary>
     public void RateLimit(string method, int count, TimeSpan retryAfter) => _rateLimits[method] = (count, retryAfter);
 
@@ -336,8 +347,54 @@ public sealed class FakeSlack : IAsyncDisposable
 
             return list;
         });
-        await connection.SendAsync(json).ConfigureAwait(false);
+        envelope.ConnectionId = connection.Id;
+        if (RetryUnackedAfter is not { } after)
+        {
+            await connection.SendAsync(json).ConfigureAwait(false);
+            return envelope;
+        }
+
+        try
+        {
+            await connection.SendAsync(json).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The bot's end went (a process killed, say): as for Slack, the envelope is unacked, and sent again.
+        }
+
+        _ = RetryIfUnackedAsync(envelope, after);
         return envelope;
+    }
+
+    private async Task RetryIfUnackedAsync(FakeEnvelope envelope, TimeSpan after)
+    {
+        try
+        {
+            await Task.WhenAny(envelope.Acked, Task.Delay(after, _stopping.Token)).ConfigureAwait(false);
+            if (envelope.Acked.IsCompleted || _stopping.IsCancellationRequested || envelope.RetryAttempt >= MaxRetries)
+            {
+                return;
+            }
+
+            IReadOnlyList<FakeSlackConnection> open = Connections;
+            FakeSlackConnection[] others = [.. open.Where(c => c.Id != envelope.ConnectionId)];
+            FakeSlackConnection? on = others.Length > 0 ? others[Random.Shared.Next(others.Length)] : open.Count > 0 ? open[0] : null;
+            if (on is null)
+            {
+                await Task.Delay(after, _stopping.Token).ConfigureAwait(false); // no bot connected now: Slack waits too
+                on = Connections.FirstOrDefault();
+            }
+
+            if (on is not null)
+            {
+                await RetryAsync(envelope, on).ConfigureAwait(false);
+            }
+        }
+        catch (Exception) when (_stopping.IsCancellationRequested)
+        {
+            // The fake stops.
+        }
     }
 
     private FakeSlackConnection NextConnection()

@@ -77,6 +77,9 @@ public sealed class FakeEnvelope
     /// <summary>Whether its ack may carry a response.</summary>
     public bool AcceptsResponsePayload { get; }
 
+    /// <summary>The connection it was sent on.</summary>
+    public int ConnectionId { get; internal set; }
+
     /// <summary>0 the first time; more for a retry.</summary>
     public int RetryAttempt { get; }
 

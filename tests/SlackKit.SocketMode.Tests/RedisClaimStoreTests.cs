@@ -50,6 +50,8 @@ public sealed class RedisClaimStoreTests : IAsyncLifetime
         Assert.True(await store.CompleteAsync("Ev1", "a", Long, CancellationToken.None));
         Assert.False(await store.TryClaimAsync("Ev1", "b", "{}"u8.ToArray(), Long, Long, CancellationToken.None)); // a retry, after: dropped
         Assert.False(await store.RenewAsync("Ev1", "a", Long, CancellationToken.None)); // done: nothing to renew
+        Assert.True(await store.CompleteAsync("Ev1", "a", Long, CancellationToken.None)); // idempotent for its owner (a timed-out call may have landed)
+        Assert.False(await store.CompleteAsync("Ev1", "b", Long, CancellationToken.None));
     }
 
     [Fact]

@@ -237,15 +237,19 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
                 if (pending.Handled)
                 {
                     // Handled here without a claim: recorded as done now, unless another instance claimed it meanwhile.
-                    if (await _store!.TryClaimAsync(pending.Key, _options.InstanceId, ReadOnlyMemory<byte>.Empty, _options.ClaimLease, _options.ClaimExpiry, timeout.Token).ConfigureAwait(false))
+                    // Completed first: a claim of ours that timed out here may have reached the store after all.
+                    if (!await _store!.CompleteAsync(pending.Key, _options.InstanceId, _options.ClaimExpiry, timeout.Token).ConfigureAwait(false))
                     {
-                        await _store.CompleteAsync(pending.Key, _options.InstanceId, _options.ClaimExpiry, timeout.Token).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref _outageDuplicates);
-                        SocketModeMetrics.OutageDuplicates.Add(1);
-                        Log.OutageDuplicate(_logger, pending.Key);
+                        if (await _store.TryClaimAsync(pending.Key, _options.InstanceId, ReadOnlyMemory<byte>.Empty, _options.ClaimLease, _options.ClaimExpiry, timeout.Token).ConfigureAwait(false))
+                        {
+                            await _store.CompleteAsync(pending.Key, _options.InstanceId, _options.ClaimExpiry, timeout.Token).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref _outageDuplicates);
+                            SocketModeMetrics.OutageDuplicates.Add(1);
+                            Log.OutageDuplicate(_logger, pending.Key);
+                        }
                     }
                 }
                 else if (!await _store!.CompleteAsync(pending.Key, _options.InstanceId, _options.ClaimExpiry, timeout.Token).ConfigureAwait(false))

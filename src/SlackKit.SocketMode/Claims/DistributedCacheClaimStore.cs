@@ -16,8 +16,6 @@ internal sealed class DistributedCacheClaimStore(IDistributedCache cache, string
 {
     public const string DefaultPrefix = "slackkit:socketmode:claim:";
 
-    private static readonly byte[] Done = "D"u8.ToArray();
-
     public async ValueTask<bool> TryClaimAsync(string key, string owner, ReadOnlyMemory<byte> envelope, TimeSpan lease, TimeSpan expiry, CancellationToken cancellationToken)
     {
         string id = prefix + key;
@@ -36,7 +34,7 @@ internal sealed class DistributedCacheClaimStore(IDistributedCache cache, string
 
     public async ValueTask<bool> CompleteAsync(string key, string owner, TimeSpan expiry, CancellationToken cancellationToken)
     {
-        await cache.SetAsync(prefix + key, Done, Expiring(expiry), cancellationToken).ConfigureAwait(false);
+        await cache.SetAsync(prefix + key, Encoding.UTF8.GetBytes("D|" + owner), Expiring(expiry), cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -38,8 +38,12 @@ public interface ISlackClaimStore
     /// <returns>False when the claim is no longer <paramref name="owner"/>'s (another instance took it over).</returns>
     ValueTask<bool> RenewAsync(string key, string owner, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary>Marks <paramref name="owner"/>'s claim on <paramref name="key"/> done, remembered for <paramref name="expiry"/>.</summary>
-    /// <returns>False when the claim was no longer <paramref name="owner"/>'s (another instance took it over and may run it too).</returns>
+    /// <summary>
+    /// Marks <paramref name="owner"/>'s claim on <paramref name="key"/> done, remembered for <paramref name="expiry"/>.
+    /// Idempotent: a claim <paramref name="owner"/> already completed is true again (a call that timed out may have
+    /// landed).
+    /// </summary>
+    /// <returns>False when the claim is not <paramref name="owner"/>'s (another instance took it over and may run it too).</returns>
     ValueTask<bool> CompleteAsync(string key, string owner, TimeSpan expiry, CancellationToken cancellationToken);
 
     /// <summary>

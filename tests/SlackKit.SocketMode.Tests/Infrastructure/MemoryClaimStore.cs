@@ -15,7 +15,7 @@ public sealed class MemoryClaimStore : ISlackClaimStore
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
-    /// <summary>The key's state: <c>R|owner</c>, <c>D</c>, or null.</summary>
+    /// <summary>The key's state: <c>R|owner</c>, <c>D|owner</c>, or null.</summary>
     public string? State(string key)
     {
         lock (_gate)
@@ -73,11 +73,11 @@ public sealed class MemoryClaimStore : ISlackClaimStore
         {
             if (_claims.TryGetValue(key, out var claim) && claim.State == "R|" + owner)
             {
-                _claims[key] = ("D", [], false);
+                _claims[key] = ("D|" + owner, [], false);
                 return new(true);
             }
 
-            return new(false);
+            return new(claim.State == "D|" + owner);
         }
     }
 
