@@ -29,9 +29,10 @@ if (!string.IsNullOrEmpty(appToken) && !string.IsNullOrEmpty(botToken))
     DeployBot.MentionWork = real.Configuration.GetValue("Bot:MentionWork", TimeSpan.Zero);
     Console.WriteLine("Connecting to Slack (Ctrl+C to stop)...");
     using IHost running = real.Build();
+    SlackSocketModeService service = running.Services.GetRequiredService<SlackSocketModeService>(); // before RunAsync disposes the host
     await running.RunAsync();
     // A refused token or Socket Mode switched off stops the host; the error was logged, and the exit code says so.
-    return running.Services.GetRequiredService<SlackSocketModeService>().Client?.Completion.IsFaulted == true ? 1 : 0;
+    return service.Client?.Completion.IsFaulted == true ? 1 : 0;
 }
 
 Console.WriteLine("No SLACK_APP_TOKEN and SLACK_BOT_TOKEN: running against an embedded fake Slack on 127.0.0.1.");

@@ -5,7 +5,8 @@ using System.Net.Sockets;
 namespace SlackKit.SocketMode.Tests.Infrastructure;
 
 /// <summary>
-/// A real <c>redis-server</c> on 127.0.0.1, on a free port, without persistence; killed when disposed. .ci/run installs
+/// A real <c>redis-server</c> on 127.0.0.1, on a free port, without persistence, publishing its sorted-set and generic
+/// keyspace events (so that a test can wait for a key to change); killed when disposed. .ci/run installs
 /// the Debian package <c>redis-server</c>; without it the tests that need one fail, saying so.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
@@ -32,7 +33,7 @@ public sealed class RedisServer : IAsyncDisposable
             int port = FreePort();
             var process = Process.Start(new ProcessStartInfo(program)
             {
-                ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "notice" },
+                ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "notice", "--notify-keyspace-events", "Kzg" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
