@@ -1,5 +1,6 @@
 // The Socket Mode benchmark: the bot (SlackKit.SocketMode) and a hand-written raw ClientWebSocket Socket Mode loop,
-// side by side in one run, against the fake Slack in a child process. --quick: small counts, proves it runs.
+// side by side in one run, against the fake Slack in a child process; then several instances of the SlackBot sample
+// (1 or 3 processes, claims in the process or on Redis). --quick: small counts, proves it runs. --only-fleet: the latter.
 using System.Diagnostics;
 using System.Globalization;
 using SlackKit.SocketMode.Benchmarks;
@@ -10,6 +11,12 @@ if (args.Contains("--fake-slack"))
 }
 
 bool quick = args.Contains("--quick");
+if (args.Contains("--only-fleet"))
+{
+    await Fleet.RunAsync(quick);
+    return 0;
+}
+
 int rounds = quick ? 1 : 3;
 (Process fake, Uri api) = await FakeSlackChild.StartAsync();
 var workloads = new (string Name, string Command, TimeSpan Slow)[]
@@ -67,6 +74,7 @@ foreach ((string name, string command, TimeSpan slow) in workloads)
 
 fake.StandardInput.Close();
 await fake.WaitForExitAsync();
+await Fleet.RunAsync(quick);
 return 0;
 
 static double Median(IEnumerable<double> values)

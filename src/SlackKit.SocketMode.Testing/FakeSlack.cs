@@ -133,6 +133,18 @@ public sealed class FakeSlack : IAsyncDisposable
     /// <summary>How many times <see cref="RetryUnackedAfter"/> sends an envelope again (Slack: 3).</summary>
     public int MaxRetries { get; set; } = 3;
 
+    /// <summary>How many Web API calls the bot has made (<see cref="Calls"/>'s count, without copying it).</summary>
+    public int CallCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _calls.Count;
+            }
+        }
+    }
+
     /// <summary>The next <paramref name="count"/> calls of <paramref name="method"/> answer HTTP 429 with <c>Retry-After</c> (whole seconds).</summary>
     public void RateLimit(string method, int count, TimeSpan retryAfter) => _rateLimits[method] = (count, retryAfter);
 

@@ -238,13 +238,26 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         switch (message.Kind)
         {
             case SocketMessageKind.Envelope:
-                if (_claims.Shared)
+                if (_claims.Shared && _options.WhenClaimStoreUnavailable == SlackClaimStoreOutage.Refuse)
                 {
-                    // The claim goes to the store with the envelope as Slack sent it (another instance may run it).
-                    return OnSharedEnvelopeAsync(client, message, utf8.ToArray(), arrived);
+                    // The ack waits for the claim: an envelope the store cannot take is not acked, and Slack sends it again.
+                    return OnRefusableEnvelopeAsync(client, message, utf8.ToArray(), arrived);
                 }
 
-                ValueTask acked = OnEnvelope(client, message, arrived, _claims.TryClaimLocally(message.DedupeKey) ? ClaimOutcome.Ours : ClaimOutcome.Taken);
+                ValueTask acked;
+                if (!_claims.TryClaimLocally(message.DedupeKey))
+                {
+                    acked = OnEnvelope(client, message, arrived, ClaimOutcome.Taken);
+                }
+                else
+                {
+                    // With a shared store, the claim (the envelope as Slack sent it goes with it: another instance may
+                    // run it) is not waited for here: the envelope is acked now, its handler takes its place in the
+                    // order now, and runs once the claim says it is this instance's.
+                    Task<ClaimOutcome>? shared = _claims.Shared ? _claims.ClaimInStoreAsync(message.DedupeKey, utf8.ToArray()) : null;
+                    acked = OnEnvelope(client, message, arrived, ClaimOutcome.Ours, shared);
+                }
+
                 return acked.IsCompletedSuccessfully ? default : AfterAckAsync(acked);
             case SocketMessageKind.Hello:
                 OnHello(connection, message);
@@ -400,14 +413,19 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         return DisconnectResult.Reconnect;
     }
 
-    private async ValueTask<HandlerResult> OnSharedEnvelopeAsync(WebSocketClient client, SocketMessage envelope, byte[] utf8, long arrived)
+    private async ValueTask<HandlerResult> OnRefusableEnvelopeAsync(WebSocketClient client, SocketMessage envelope, byte[] utf8, long arrived)
     {
         ClaimOutcome claim = await _claims.ClaimAsync(envelope.DedupeKey, utf8).ConfigureAwait(false);
         await OnEnvelope(client, envelope, arrived, claim).ConfigureAwait(false);
         return HandlerResult.Ok;
     }
 
-    private ValueTask OnEnvelope(WebSocketClient client, SocketMessage envelope, long arrived, ClaimOutcome claim)
+    /// <param name="client">The connection's client, which acks.</param>
+    /// <param name="envelope">The envelope.</param>
+    /// <param name="arrived">When it arrived (timestamp).</param>
+    /// <param name="claim">What the claim said (or, with <paramref name="shared"/>, what the process's own said).</param>
+    /// <param name="shared">The claim in the shared store, still running: the handler runs only if it is this instance's.</param>
+    private ValueTask OnEnvelope(WebSocketClient client, SocketMessage envelope, long arrived, ClaimOutcome claim, Task<ClaimOutcome>? shared = null)
     {
         SocketModeMetrics.Envelopes.Add(1, SocketModeMetrics.EnvelopeType(envelope.Type));
         if (envelope.RetryAttempt > 0)
@@ -433,7 +451,7 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
                 Log.Unrouted(_logger, envelope.RouteKind, name ?? "(none)");
             }
 
-            _ = _claims.CompleteAsync(envelope.DedupeKey).AsTask();
+            _ = CompleteWhenClaimedAsync(envelope.DedupeKey, shared);
             return Acked(AckAsync(client, envelope, null, arrived));
         }
 
@@ -450,7 +468,8 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
             acked = Acked(AckAsync(client, envelope, null, arrived)); // before the handler: whatever it does, Slack has its ack
         }
 
-        _scheduler.Schedule(_options.OrderPerChannel ? envelope.OrderKey : null, () => RunAsync(context, envelope, pending));
+        _scheduler.Schedule(_options.OrderPerChannel ? envelope.OrderKey : null, () => RunAsync(context, envelope, pending),
+            shared is null ? null : AdmitAsync(shared, envelope, pending));
         return acked;
 
         static ValueTask Acked(ValueTask<bool> ack)
@@ -461,6 +480,32 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
             }
 
             return new ValueTask(ack.AsTask());
+        }
+    }
+
+    /// <summary>True when the shared claim is this instance's; else the envelope is a duplicate (acked empty if its ack waits).</summary>
+    private async Task<bool> AdmitAsync(Task<ClaimOutcome> shared, SocketMessage envelope, PendingAck? pending)
+    {
+        if (await shared.ConfigureAwait(false) != ClaimOutcome.Taken)
+        {
+            return true; // ours, or the store is out and the policy is to handle
+        }
+
+        SocketModeMetrics.Duplicates.Add(1);
+        Log.Duplicate(_logger, envelope.EnvelopeId, envelope.DedupeKey, envelope.RetryAttempt);
+        if (pending is not null)
+        {
+            await pending.TryAckWithAsync(null).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    private async Task CompleteWhenClaimedAsync(string key, Task<ClaimOutcome>? shared)
+    {
+        if (shared is null || await shared.ConfigureAwait(false) != ClaimOutcome.Taken)
+        {
+            await _claims.CompleteAsync(key).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using SlackKit.FleetTesting;
 using SlackKit.SocketMode.Testing;
 using SlackKit.SocketMode.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -138,7 +139,7 @@ public sealed partial class FleetTests(ITestOutputHelper output) : IAsyncLifetim
         try
         {
             await Task.WhenAll(retries).WaitAsync(Patience);
-            await _slack.WaitUntilAsync(() => _slack.Calls.Count >= Events && Answered(_slack, eventOf).Count == Events).WaitAsync(Patience);
+            await _slack.WaitUntilAsync(() => _slack.CallCount >= Events && Answered(_slack, eventOf).Count == Events).WaitAsync(Patience);
         }
         catch (TimeoutException)
         {

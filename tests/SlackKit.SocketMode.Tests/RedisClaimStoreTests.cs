@@ -1,6 +1,6 @@
 using System.Text;
 using SlackKit.SocketMode.Redis;
-using SlackKit.SocketMode.Tests.Infrastructure;
+using SlackKit.FleetTesting;
 
 namespace SlackKit.SocketMode.Tests;
 

@@ -92,13 +92,18 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
     public bool TryClaimLocally(string key) => _local.TryClaim(key);
 
     /// <summary>Claims <paramref name="key"/> in the process, then in the shared store, storing <paramref name="envelope"/> there.</summary>
-    public async ValueTask<ClaimOutcome> ClaimAsync(string key, byte[] envelope)
-    {
-        if (!_local.TryClaim(key))
-        {
-            return ClaimOutcome.Taken;
-        }
+    public ValueTask<ClaimOutcome> ClaimAsync(string key, byte[] envelope) =>
+        !_local.TryClaim(key) ? new(ClaimOutcome.Taken)
+        : _store is null ? new(ClaimOutcome.Ours)
+        : new(ClaimInStoreAsync(key, envelope));
 
+    /// <summary>
+    /// Claims <paramref name="key"/>, already claimed in the process (<see cref="TryClaimLocally"/>), in the shared
+    /// store: <see cref="ClaimOutcome.Ours"/>, <see cref="ClaimOutcome.Taken"/> by another instance, or what the
+    /// outage policy says when the store cannot be reached. Never throws.
+    /// </summary>
+    public async Task<ClaimOutcome> ClaimInStoreAsync(string key, byte[] envelope)
+    {
         if (_store is null)
         {
             return ClaimOutcome.Ours;
@@ -277,10 +282,11 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
 
     private async Task RenewAsync()
     {
-        // Renewed at every tick once half a tick old: a claim is at most about one tick (a third of the lease) plus a
-        // late tick stale, never near its lease.
+        // Renewed at the first tick after it is a third of the lease old, less half a tick: at most about a third of
+        // the lease and half a tick (plus a late tick) since it was last renewed, far from its lease; and at a 30 s
+        // lease, a claim is renewed only when its handler runs (or waits) for more than 9.5 s.
         long now = _options.TimeProvider.GetTimestamp();
-        TimeSpan due = Tick / 2;
+        TimeSpan due = (_options.ClaimLease / 3) - (Tick / 2);
         List<Task>? renewals = null;
         foreach (KeyValuePair<string, long> claim in _running)
         {

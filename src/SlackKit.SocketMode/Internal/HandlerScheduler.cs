@@ -16,8 +16,12 @@ internal sealed class HandlerScheduler(int maxConcurrent)
     private int _running;
     private TaskCompletionSource? _idle;
 
-    /// <summary>Schedules <paramref name="work"/>; it never throws out of here (the work handles its own failures).</summary>
-    public void Schedule(string? orderKey, Func<Task> work)
+    /// <summary>
+    /// Schedules <paramref name="work"/>; it never throws out of here (the work handles its own failures). With
+    /// <paramref name="admit"/>, the work takes its place in the order now but runs only if <paramref name="admit"/>
+    /// comes true (it must not throw); it holds no slot while it waits for it.
+    /// </summary>
+    public void Schedule(string? orderKey, Func<Task> work, Task<bool>? admit = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task? previous = null;
@@ -31,7 +35,7 @@ internal sealed class HandlerScheduler(int maxConcurrent)
             }
         }
 
-        _ = RunAsync(orderKey, previous, work, done);
+        _ = RunAsync(orderKey, previous, work, admit, done);
     }
 
     /// <summary>Completes when no work is scheduled (or when <paramref name="cancellationToken"/> fires).</summary>
@@ -52,13 +56,18 @@ internal sealed class HandlerScheduler(int maxConcurrent)
         return idle.WaitAsync(cancellationToken);
     }
 
-    private async Task RunAsync(string? orderKey, Task? previous, Func<Task> work, TaskCompletionSource done)
+    private async Task RunAsync(string? orderKey, Task? previous, Func<Task> work, Task<bool>? admit, TaskCompletionSource done)
     {
         try
         {
             if (previous is not null)
             {
                 await previous.ConfigureAwait(false); // never faults: it is another work's `done`
+            }
+
+            if (admit is not null && !await admit.ConfigureAwait(false))
+            {
+                return;
             }
 
             await _slots.WaitAsync().ConfigureAwait(false);

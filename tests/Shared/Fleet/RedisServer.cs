@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace SlackKit.SocketMode.Tests.Infrastructure;
+namespace SlackKit.FleetTesting;
 
 /// <summary>
-/// A real <c>redis-server</c> on 127.0.0.1, on a free port, without persistence, publishing its sorted-set and generic
+/// A real <c>redis-server</c> (for the fleet tests and the fleet benchmark) on 127.0.0.1, on a free port, without persistence, publishing its sorted-set and generic
 /// keyspace events (so that a test can wait for a key to change); killed when disposed. .ci/run installs
 /// the Debian package <c>redis-server</c>; without it the tests that need one fail, saying so.
 /// </summary>
-public sealed class RedisServer : IAsyncDisposable
+internal sealed class RedisServer : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -20,6 +20,16 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The processor time the server has used so far.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
 
     /// <summary>StackExchange.Redis's configuration string for it.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
@@ -49,6 +59,21 @@ public sealed class RedisServer : IAsyncDisposable
             {
                 throw new InvalidOperationException($"redis-server did not start on port {port} (exit {(process.HasExited ? process.ExitCode : -1)}).");
             }
+        }
+    }
+
+    /// <summary>Forgets every key (<c>FLUSHALL</c>): a new run's event ids are not the last run's duplicates.</summary>
+    public async Task FlushAsync()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Port);
+        await using NetworkStream stream = client.GetStream();
+        await stream.WriteAsync("FLUSHALL\r\n"u8.ToArray());
+        byte[] reply = new byte[5];
+        int read = await stream.ReadAsync(reply);
+        if (read < 3 || reply[0] != (byte)'+')
+        {
+            throw new InvalidOperationException($"FLUSHALL failed: {System.Text.Encoding.ASCII.GetString(reply, 0, read)}");
         }
     }
 

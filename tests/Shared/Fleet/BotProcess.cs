@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace SlackKit.SocketMode.Tests.Infrastructure;
+namespace SlackKit.FleetTesting;
 
 /// <summary>
-/// One instance of the SlackBot sample, run as its own process (<c>dotnet SlackBot.dll</c>, built beside this test
-/// project), against a fake Slack; its console lines are kept.
+/// One instance of the SlackBot sample, run as its own process (<c>dotnet SlackBot.dll</c>, from samples/SlackBot's
+/// output in the caller's configuration: the caller's project builds it), against a fake Slack; its console lines are kept.
 /// </summary>
-public sealed class BotProcess : IAsyncDisposable
+internal sealed class BotProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -28,6 +28,16 @@ public sealed class BotProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
+
+    /// <summary>The processor time it has used so far.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
 
     public static BotProcess Start(string name, IReadOnlyDictionary<string, string> environment)
     {
@@ -86,7 +96,7 @@ public sealed class BotProcess : IAsyncDisposable
     /// <summary>samples/SlackBot's build output, in this test assembly's configuration.</summary>
     private static string SampleDll()
     {
-        var here = new DirectoryInfo(AppContext.BaseDirectory); // tests/SlackKit.SocketMode.Tests/bin/<Configuration>/net10.0/
+        var here = new DirectoryInfo(AppContext.BaseDirectory); // <project>/bin/<Configuration>/net10.0/
         string configuration = here.Parent!.Name;
         DirectoryInfo? root = here;
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "SlackKit.Generated.sln")))
