@@ -532,6 +532,13 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         {
             response = await _app.HandleAsync(context, _handlersCancelled.Token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (_handlersCancelled.IsCancellationRequested)
+        {
+            // The stop would not wait for it: with a shared store, its claim is left to run out, and another instance
+            // runs it again (nothing is lost to a shutdown timeout).
+            _claims.Abandon(envelope.DedupeKey);
+            return;
+        }
         catch (Exception ex)
         {
             SocketModeMetrics.HandlerFailures.Add(1);
@@ -697,6 +704,8 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         {
             connection.Retired = true;
         }
+
+        _claims.StopTakingOver();
 
         await Task.WhenAll(open.Select(c => c.Client?.StopAsync() ?? Task.CompletedTask)).ConfigureAwait(false);
         try

@@ -158,6 +158,28 @@ public sealed class ClaimTests
         await WaitForStateAsync(store, "EvDead", "D|alive");
     }
 
+    [Fact]
+    public async Task A_handler_the_stop_cancels_leaves_its_claim_running_for_another_instance_to_take_over()
+    {
+        var store = new MemoryClaimStore();
+        var journal = new Recorder();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeClient bot = SlackSocketModeClient.Start(new WaitingBot(journal), WithInstance(slack.CreateOptions(), "me"), claimStore: store);
+        await slack.WaitForConnectionsAsync(1).WaitAsync(Recorder.Timeout);
+        FakeEnvelope mention = await slack.SendAppMentionAsync("forever");
+        await journal.WaitForAsync("started:forever");
+
+        using var giveUp = new CancellationTokenSource();
+        Task stopping = bot.StopAsync(giveUp.Token);
+        giveUp.Cancel(); // the host's shutdown timeout
+        await stopping.WaitAsync(Recorder.Timeout);
+
+        await journal.WaitForAsync("cancelled:forever");
+        Assert.Equal("R|me", store.State(mention.EventId!)); // not completed: its lease runs out, another instance runs it
+        store.Expire(mention.EventId!);
+        Assert.Single(await store.TakeExpiredAsync("other", TimeSpan.FromSeconds(30), 10, default));
+    }
+
     private static SlackSocketModeOptions WithInstance(SlackSocketModeOptions options, string instance)
     {
         options.InstanceId = instance;
@@ -166,4 +188,23 @@ public sealed class ClaimTests
 
     private static Task WaitForStateAsync(MemoryClaimStore store, string key, string state) =>
         Recorder.WaitUntilAsync(() => store.State(key) == state, $"{key} to be {state} in the store");
+}
+
+/// <summary>Its mention handler waits until it is cancelled.</summary>
+[SlackApp]
+public partial class WaitingBot(Recorder journal)
+{
+    [SlackEvent("app_mention")]
+    async Task Mentioned(SlackKit.SocketMode.Payloads.AppMention e, CancellationToken ct)
+    {
+        journal.Add($"started:{e.Text}");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        finally
+        {
+            journal.Add($"cancelled:{e.Text}");
+        }
+    }
 }

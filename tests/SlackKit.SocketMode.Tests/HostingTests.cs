@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -151,6 +153,8 @@ public sealed class HostingTests
     [Theory]
     [InlineData("none", null)]
     [InlineData("cache", "DistributedCacheClaimStore")]
+    [InlineData("memory cache", null)]
+    [InlineData("memory cache, told to", "DistributedCacheClaimStore")]
     [InlineData("store", "MemoryClaimStore")]
     [InlineData("cache, in-process", null)]
     public async Task Claims_go_to_a_registered_store_else_the_hosts_distributed_cache_else_the_process(string services, string? store)
@@ -160,9 +164,18 @@ public sealed class HostingTests
         using IHost host = Build(slack, s =>
         {
             s.AddLogging(b => b.AddProvider(logs));
-            if (services.Contains("cache", StringComparison.Ordinal))
+            if (services.StartsWith("memory cache", StringComparison.Ordinal))
             {
-                s.AddDistributedMemoryCache();
+                s.AddDistributedMemoryCache(); // the host's own memory: no use to a fleet, so not taken unless told to
+            }
+            else if (services.Contains("cache", StringComparison.Ordinal))
+            {
+                s.AddSingleton<IDistributedCache>(new SharedCache());
+            }
+
+            if (services.Contains("told to", StringComparison.Ordinal))
+            {
+                s.AddSlackSocketMode<DeployBot>().UseDistributedCache();
             }
 
             if (services.Contains("store", StringComparison.Ordinal))
@@ -201,4 +214,7 @@ public sealed class HostingTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
         Assert.Contains("AddStackExchangeRedisCache", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>A distributed cache other than the in-memory one (as Redis's, SQL Server's... would be).</summary>
+    private sealed class SharedCache() : MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
 }

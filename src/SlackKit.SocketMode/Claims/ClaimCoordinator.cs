@@ -53,6 +53,7 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
     private readonly ConcurrentQueue<Pending> _backlog = new();
     private readonly ITimer? _timer;
     private readonly CancellationTokenSource _disposed = new();
+    private volatile bool _stopping;
     private long _outageSince;
     private int _ticking;
     private int _handledWithoutStore;
@@ -151,6 +152,15 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
 
         return new ValueTask(CompleteInStoreAsync(key));
     }
+
+    /// <summary>
+    /// Gives up <paramref name="key"/> without completing it: its handler was cancelled by a stop that would not wait
+    /// any longer. Its lease runs out, and another instance takes it over.
+    /// </summary>
+    public void Abandon(string key) => _running.TryRemove(key, out _);
+
+    /// <summary>The app stops: no more claims of other instances are taken over here.</summary>
+    public void StopTakingOver() => _stopping = true;
 
     private async Task CompleteInStoreAsync(string key)
     {
@@ -318,6 +328,11 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
 
     private async Task SweepAsync()
     {
+        if (_stopping)
+        {
+            return;
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
         timeout.CancelAfter(StoreTimeout);
         IReadOnlyList<SlackExpiredClaim> expired = await _store!.TakeExpiredAsync(_options.InstanceId, _options.ClaimLease, SweepBatch, timeout.Token).ConfigureAwait(false);
@@ -331,12 +346,27 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the timer (claims not completed by now expire in the store, and another instance takes them over).</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the timer, after one last try to tell the store what happened during an outage (claims not completed by
+    /// now expire in the store, and another instance takes them over).
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
-        _disposed.Cancel();
+        _stopping = true;
         _timer?.Dispose();
-        return ValueTask.CompletedTask;
+        if (_store is not null && !_backlog.IsEmpty && Interlocked.Exchange(ref _ticking, 1) == 0)
+        {
+            try
+            {
+                await DrainBacklogAsync().ConfigureAwait(false); // gives up at the first call that fails
+            }
+            catch (Exception)
+            {
+                // The store is out: what it was not told expires there.
+            }
+        }
+
+        _disposed.Cancel();
     }
 
     /// <summary>What the store must learn when it is back: a key handled without a claim, or a claim to complete.</summary>

@@ -26,8 +26,8 @@ public static class SlackSocketModeServiceCollectionExtensions
     /// <remarks>
     /// Envelopes are claimed (deduplicated across the app's instances) in the store
     /// <see cref="SlackSocketModeBuilder.UseClaimStore"/> chose; by default an <see cref="ISlackClaimStore"/> the host
-    /// registered, else the host's <see cref="IDistributedCache"/> (best effort: see docs/slack.md), else a set in the
-    /// process (one instance).
+    /// registered, else the host's <see cref="IDistributedCache"/> (best effort: see docs/slack.md; not the in-memory
+    /// one), else a set in the process (one instance).
     /// </remarks>
     public static SlackSocketModeBuilder AddSlackSocketMode<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TApp>(
         this IServiceCollection services, Action<SlackSocketModeOptions>? configure = null)
@@ -61,9 +61,16 @@ public static class SlackSocketModeServiceCollectionExtensions
         return new SlackSocketModeBuilder(services, options);
     }
 
+    /// <summary>
+    /// A registered store, else the host's distributed cache, unless that is the in-memory one
+    /// (<c>AddDistributedMemoryCache</c>, which hosts add for sessions): it is this process's own memory, no better
+    /// than the in-process set and slower.
+    /// </summary>
     private static ISlackClaimStore? DefaultClaimStore(IServiceProvider services) =>
         services.GetService<ISlackClaimStore>()
-        ?? (services.GetService<IDistributedCache>() is { } cache ? new DistributedCacheClaimStore(cache) : null);
+        ?? (services.GetService<IDistributedCache>() is { } cache && cache.GetType().FullName != InMemoryCache ? new DistributedCacheClaimStore(cache) : null);
+
+    private const string InMemoryCache = "Microsoft.Extensions.Caching.Distributed.MemoryDistributedCache";
 
     /// <summary>
     /// Reports the Socket Mode app's health: Healthy with every configured connection ready, Degraded with some,
