@@ -95,6 +95,10 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         {
             Log.ClaimStore(client._logger, claimStore.GetType().Name, own.InstanceId, own.ClaimLease.TotalSeconds, own.ClaimExpiry.TotalMinutes,
                 claimStore is IBestEffortClaimStore ? "; best effort: not atomic, no takeover of a dead instance's events" : "");
+            if (claimStore is DistributedCacheClaimStore { OnRedis: true })
+            {
+                Log.RedisWithoutUseRedis(client._logger);
+            }
         }
 
         for (int slot = 0; slot < own.Connections; slot++)

@@ -206,6 +206,24 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task A_host_whose_distributed_cache_is_Redis_is_told_to_call_UseRedis_for_atomic_claims()
+    {
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        var logs = new CapturingLogger();
+        using IHost host = Build(slack, s =>
+        {
+            s.AddLogging(b => b.AddProvider(logs));
+            s.AddStackExchangeRedisCache(o => o.Configuration = "127.0.0.1:1,abortConnect=false"); // never reached: nothing is claimed here
+        }, connections: 1);
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        Assert.Contains(logs.Entries, e => e.Id.Id == 20 && e.Message.StartsWith("Claims go to DistributedCacheClaimStore", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.Id.Id == 22 && e.Message.Contains("call UseRedis()", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task UseRedis_without_a_configuration_or_the_hosts_RedisCache_fails_the_start_saying_what_to_configure()
     {
         await using FakeSlack slack = await FakeSlack.StartAsync();

@@ -16,6 +16,24 @@ internal sealed class DistributedCacheClaimStore(IDistributedCache cache, string
 {
     public const string DefaultPrefix = "slackkit:socketmode:claim:";
 
+    /// <summary>Whether the cache is Microsoft.Extensions.Caching.StackExchangeRedis's: SlackKit.SocketMode.Redis would do better.</summary>
+    public bool OnRedis
+    {
+        get
+        {
+            // AddStackExchangeRedisCache registers a type derived from RedisCache (RedisCacheImpl in 8.0 and later).
+            for (Type? type = cache.GetType(); type is not null; type = type.BaseType)
+            {
+                if (type.FullName == "Microsoft.Extensions.Caching.StackExchangeRedis.RedisCache")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     public async ValueTask<bool> TryClaimAsync(string key, string owner, ReadOnlyMemory<byte> envelope, TimeSpan lease, TimeSpan expiry, CancellationToken cancellationToken)
     {
         string id = prefix + key;

@@ -67,4 +67,7 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Error, "A claim taken over ({Key}) holds no envelope this client can read: completed without a handler")]
     public static partial void TakeOverUnreadable(ILogger logger, string key);
+
+    [LoggerMessage(22, LogLevel.Warning, "The host's IDistributedCache is Redis, but claims on it are best effort (not atomic, no takeover): reference SlackKit.SocketMode.Redis and call UseRedis() after AddSlackSocketMode")]
+    public static partial void RedisWithoutUseRedis(ILogger logger);
 }
