@@ -77,7 +77,7 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether claims go to a shared store (and so are awaited).</summary>
+    /// <summary>Whether claims go to a shared store too (the in-process set decides alone otherwise).</summary>
     public bool Shared => _store is not null;
 
     /// <summary>The timer's period: a third of the lease, at most <see cref="MaxTick"/>.</summary>
