@@ -563,14 +563,19 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask DeliverFrameAsync(Connection connection, Received message)
+    /// <summary>
+    /// Runs the frame's handler and applies what it returns. Synchronous when the handler is and returns
+    /// <see cref="HandlerResult.Ok"/> (the usual case: no state machine is entered); otherwise it finishes in
+    /// <see cref="FinishFrameAsync"/>. The message's buffer is released either way, once the handler is done with it.
+    /// </summary>
+    private ValueTask DeliverFrameAsync(Connection connection, Received message)
     {
+        bool release = true;
         try
         {
             if (connection != _connection || _stopping.IsCancellationRequested)
             {
-                return;
+                return default;
             }
 
             if (message.Kind == WebSocketFrameKind.Close)
@@ -581,13 +586,47 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             }
             else if (connection.DropsQueuedFrames)
             {
-                return;
+                return default;
             }
 
+            ValueTask<HandlerResult> handled;
+            try
+            {
+                handled = _handler.OnFrameAsync(message.ToFrame(), _stopping.Token);
+            }
+            catch (Exception ex) when (!IsStopCancellation(ex))
+            {
+                CloseForHandlerFailure(connection, "On" + message.Kind, ex);
+                return default;
+            }
+
+            if (handled.IsCompletedSuccessfully && handled.Result.Kind == HandlerResultKind.Ok)
+            {
+                return default;
+            }
+
+            release = false; // FinishFrameAsync releases it
+            return FinishFrameAsync(connection, message, handled);
+        }
+        finally
+        {
+            if (release)
+            {
+                message.Release();
+            }
+        }
+    }
+
+    /// <summary>What <see cref="DeliverFrameAsync"/> could not do at once: awaits the handler, applies its result, releases the message.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FinishFrameAsync(Connection connection, Received message, ValueTask<HandlerResult> handled)
+    {
+        try
+        {
             HandlerResult result;
             try
             {
-                result = await _handler.OnFrameAsync(message.ToFrame(), _stopping.Token).ConfigureAwait(false);
+                result = await handled.ConfigureAwait(false);
             }
             catch (Exception ex) when (!IsStopCancellation(ex))
             {
@@ -881,15 +920,33 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
             return null;
         }
 
-        // A handler that completes synchronously is done (and the callbacks free) when this returns.
-        return HandleInlineAsync(connection, message);
+        // A handler that completes synchronously is done (and the callbacks free) when this returns: no state machine.
+        ValueTask delivered;
+        try
+        {
+            delivered = DeliverFrameAsync(connection, message);
+        }
+        catch (Exception)
+        {
+            // A stop cancelled the handler: the mailbox stops the client.
+            _callbacks.Exit();
+            return Task.CompletedTask;
+        }
+
+        if (delivered.IsCompletedSuccessfully)
+        {
+            _callbacks.Exit();
+            return Task.CompletedTask;
+        }
+
+        return FinishInlineAsync(delivered);
     }
 
-    private async Task HandleInlineAsync(Connection connection, Received message)
+    private async Task FinishInlineAsync(ValueTask delivered)
     {
         try
         {
-            await DeliverFrameAsync(connection, message).ConfigureAwait(false);
+            await delivered.ConfigureAwait(false);
         }
         catch (Exception)
         {
