@@ -98,4 +98,34 @@ public class SendQueueTests
         Assert.True(queue.TryTake(out _));
         Assert.False(await queue.WaitToReadAsync());
     }
+
+    [Fact]
+    public void A_cast_may_write_on_its_callers_thread_only_when_the_last_write_ended_long_enough_ago_and_nothing_is_queued()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var queue = new SendQueue(capacity: 10, clock);
+        TimeSpan idle = TimeSpan.FromMicroseconds(20);
+
+        Assert.True(queue.TryBeginWriteNowWhenIdle(idle)); // nothing written yet
+        queue.EndWriteNow();
+        Assert.False(queue.TryBeginWriteNowWhenIdle(idle)); // a cast right behind it: queued, for the writer to batch
+
+        clock.Advance(TimeSpan.FromMicroseconds(19));
+        Assert.False(queue.TryBeginWriteNowWhenIdle(idle));
+        clock.Advance(TimeSpan.FromMicroseconds(1));
+        Assert.True(queue.TryBeginWriteNowWhenIdle(idle)); // a lone cast, as a request after its answer
+        Assert.False(queue.TryBeginWriteNowWhenIdle(TimeSpan.Zero)); // one write at a time
+        queue.EndWriteNow();
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(queue.TryAdd(Text("queued")));
+        Assert.False(queue.TryBeginWriteNowWhenIdle(idle)); // something waits: it goes first, through the writer
+        Assert.True(queue.TryBeginBurst());
+        Assert.True(queue.TryTake(out _));
+        queue.OnWritten(1);
+        queue.EndBurst();
+        Assert.False(queue.TryBeginWriteNowWhenIdle(idle)); // the writer's burst just ended: idle again only 20 µs later
+        clock.Advance(idle);
+        Assert.True(queue.TryBeginWriteNowWhenIdle(idle));
+    }
 }

@@ -31,8 +31,10 @@ internal enum ControlAdd
 /// or a <c>SendAsync</c> caller that finds nothing queued and nothing being written, and writes its frame itself
 /// (<see cref="TryBeginWriteNow"/>), as a raw <c>ClientWebSocket</c> caller does: no hand-off to the writer's thread.
 /// </remarks>
-internal sealed class SendQueue(int capacity) : AsyncSignal
+internal sealed class SendQueue(int capacity, TimeProvider? clock = null) : AsyncSignal
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     /// <summary>How many control frames may wait; the receive loop waits for room past that (it stops reading).</summary>
     public const int ControlSlots = 32;
 
@@ -291,6 +293,22 @@ internal sealed class SendQueue(int capacity) : AsyncSignal
         lock (Gate)
         {
             _writing = false;
+            _lastWriteEnded = _clock.GetTimestamp();
+        }
+    }
+
+    private long _lastWriteEnded; // under Gate: when the last write (burst or caller's own) ended
+
+    /// <summary>
+    /// Like <see cref="TryBeginWriteNow"/>, for a <c>Cast</c>: only when the last write ended at least
+    /// <paramref name="idle"/> ago (on the connection's clock), so that casts that follow each other closely still go
+    /// out together, batched by the writer, and a lone one (a request after its answer) needs no hand-off.
+    /// </summary>
+    public bool TryBeginWriteNowWhenIdle(TimeSpan idle)
+    {
+        lock (Gate)
+        {
+            return _clock.GetElapsedTime(_lastWriteEnded) >= idle && TryBeginWriteNow();
         }
     }
 
@@ -320,6 +338,7 @@ internal sealed class SendQueue(int capacity) : AsyncSignal
         lock (Gate)
         {
             _writing = false;
+            _lastWriteEnded = _clock.GetTimestamp();
             _taken--;
             WakeRoomWaiterUnderGate();
             wake = (_count > 0 || _controlCount > 0 || _completed) && TakeWaiterUnderGate();

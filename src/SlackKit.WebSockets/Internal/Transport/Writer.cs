@@ -29,11 +29,13 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
     /// instead (something is queued or being written, a close is queued, the frame is large); otherwise the write,
     /// which fails with the connection's end.
     /// </summary>
-    public ValueTask? TryWriteNow(WebSocketFrame frame)
+    /// <param name="frame">The frame.</param>
+    /// <param name="idle">When given, only if the last write ended at least this long ago (a cast: see <see cref="SendQueue.TryBeginWriteNowWhenIdle"/>).</param>
+    public ValueTask? TryWriteNow(WebSocketFrame frame, TimeSpan? idle = null)
     {
         int payload = FrameEncoder.GetPayloadLength(frame);
         int size = FrameEncoder.GetFrameLength(payload);
-        if (size > MaxBatchedFrame || frame.Kind == WebSocketFrameKind.Close || !queue.TryBeginWriteNow())
+        if (size > MaxBatchedFrame || frame.Kind == WebSocketFrameKind.Close || !(idle is { } quiet ? queue.TryBeginWriteNowWhenIdle(quiet) : queue.TryBeginWriteNow()))
         {
             return null;
         }
