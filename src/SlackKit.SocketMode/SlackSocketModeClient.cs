@@ -465,7 +465,9 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
         if (envelope.AcceptsResponsePayload)
         {
             pending = new PendingAck(this, client, envelope, arrived); // acked by the handler's answer, or empty at AckTimeout
-            pending.Arm(_options.AckTimeout, _options.TimeProvider);
+            // AckTimeout counts from the envelope's arrival: a claim the ack waited for (Refuse) took some of it.
+            TimeSpan left = _options.AckTimeout - _options.TimeProvider.GetElapsedTime(arrived);
+            pending.Arm(left > TimeSpan.Zero ? left : TimeSpan.Zero, _options.TimeProvider);
         }
         else
         {

@@ -180,6 +180,69 @@ public sealed class ClaimTests
         Assert.Single(await store.TakeExpiredAsync("other", TimeSpan.FromSeconds(30), 10, default));
     }
 
+    [Fact]
+    public async Task With_the_policy_refuse_a_commands_ack_deadline_counts_from_its_arrival_not_from_the_end_of_its_claim()
+    {
+        // Refuse: the ack waits for the claim. Here the claim takes 0.8 s (fake time); the handler then runs "long", so
+        // the empty ack must go out 2.5 s after the envelope arrived (1.7 s after the claim), within Slack's 3 s.
+        var journal = new Recorder();
+        var clock = new FakeTimeProvider();
+        var store = new GatedClaimStore();
+        await using FakeSlack slack = await FakeSlack.StartAsync();
+        SlackSocketModeOptions options = WithInstance(slack.CreateOptions(), "me");
+        options.TimeProvider = clock;
+        options.WhenClaimStoreUnavailable = SlackClaimStoreOutage.Refuse;
+        var app = new DeployBot(new SlackApi(options), journal);
+        await using SlackSocketModeClient bot = SlackSocketModeClient.Start(app, options, claimStore: store);
+        await bot.WaitUntilConnectedAsync().WaitAsync(Recorder.Timeout);
+
+        FakeEnvelope command = await slack.SendSlashCommandAsync("/slow", "v3");
+        try
+        {
+            await store.Claiming.WaitAsync(Recorder.Timeout);
+            clock.Advance(TimeSpan.FromSeconds(0.8));
+            store.Release();
+            await journal.WaitForAsync($"slow-started:{command.EnvelopeId}");
+            clock.Advance(TimeSpan.FromSeconds(1.6)); // 2.4 s since it arrived
+            Assert.False(command.Acked.IsCompleted, "acked before AckTimeout");
+            clock.Advance(TimeSpan.FromSeconds(0.1)); // 2.5 s since it arrived
+            FakeAck ack = await command.Acked.WaitAsync(Recorder.Timeout);
+            Assert.Null(ack.Payload);
+        }
+        finally
+        {
+            app.SlowGate.TrySetResult(); // the handler ends whatever happened (the stop waits for it on the fake clock)
+        }
+
+        await slack.WaitForResponseAsync(command).WaitAsync(Recorder.Timeout);
+    }
+
+    /// <summary>A <see cref="MemoryClaimStore"/> whose first claim waits until the test releases it.</summary>
+    private sealed class GatedClaimStore : ISlackClaimStore
+    {
+        private readonly MemoryClaimStore _store = new();
+        private readonly TaskCompletionSource _claiming = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Claiming => _claiming.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public async ValueTask<bool> TryClaimAsync(string key, string owner, ReadOnlyMemory<byte> envelope, TimeSpan lease, TimeSpan expiry, CancellationToken cancellationToken)
+        {
+            _claiming.TrySetResult();
+            await _released.Task.WaitAsync(cancellationToken);
+            return await _store.TryClaimAsync(key, owner, envelope, lease, expiry, cancellationToken);
+        }
+
+        public ValueTask<bool> RenewAsync(string key, string owner, TimeSpan lease, CancellationToken cancellationToken) => _store.RenewAsync(key, owner, lease, cancellationToken);
+
+        public ValueTask<bool> CompleteAsync(string key, string owner, TimeSpan expiry, CancellationToken cancellationToken) => _store.CompleteAsync(key, owner, expiry, cancellationToken);
+
+        public ValueTask<IReadOnlyList<SlackExpiredClaim>> TakeExpiredAsync(string owner, TimeSpan lease, int max, CancellationToken cancellationToken) =>
+            _store.TakeExpiredAsync(owner, lease, max, cancellationToken);
+    }
+
     private static SlackSocketModeOptions WithInstance(SlackSocketModeOptions options, string instance)
     {
         options.InstanceId = instance;
