@@ -459,7 +459,6 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
             return Acked(AckAsync(client, envelope, null, arrived));
         }
 
-        var context = new SlackContext(envelope.RouteKind, name, envelope.RoutePayload, envelope.EnvelopeId, envelope.EventId, envelope.RetryAttempt, Api);
         ValueTask acked = default;
         PendingAck? pending = null;
         if (envelope.AcceptsResponsePayload)
@@ -474,8 +473,7 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
             acked = Acked(AckAsync(client, envelope, null, arrived)); // before the handler: whatever it does, Slack has its ack
         }
 
-        _scheduler.Schedule(_options.OrderPerChannel ? envelope.OrderKey : null, () => RunAsync(context, envelope, pending),
-            shared is null ? null : AdmitAsync(shared, envelope, pending));
+        Schedule(envelope, name, pending, shared is null ? null : AdmitAsync(shared, envelope, pending));
         return acked;
 
         static ValueTask Acked(ValueTask<bool> ack)
@@ -527,8 +525,14 @@ public sealed class SlackSocketModeClient : IAsyncDisposable
             return;
         }
 
+        Schedule(envelope, name, pending: null);
+    }
+
+    /// <summary>Hands the envelope to its route <paramref name="name"/>'s handler, in its channel's order (with <see cref="SlackSocketModeOptions.OrderPerChannel"/>).</summary>
+    private void Schedule(SocketMessage envelope, string name, PendingAck? pending, Task<bool>? admit = null)
+    {
         var context = new SlackContext(envelope.RouteKind, name, envelope.RoutePayload, envelope.EnvelopeId, envelope.EventId, envelope.RetryAttempt, Api);
-        _scheduler.Schedule(_options.OrderPerChannel ? envelope.OrderKey : null, () => RunAsync(context, envelope, pending: null));
+        _scheduler.Schedule(_options.OrderPerChannel ? envelope.OrderKey : null, () => RunAsync(context, envelope, pending), admit);
     }
 
     private async Task RunAsync(SlackContext context, SocketMessage envelope, PendingAck? pending)

@@ -52,7 +52,7 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
     private readonly ConcurrentDictionary<string, long> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Pending> _backlog = new();
     private readonly ITimer? _timer;
-    private readonly CancellationTokenSource _disposed = new();
+    private volatile bool _disposed;
     private volatile bool _stopping;
     private long _outageSince;
     private int _ticking;
@@ -117,7 +117,7 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
 
         try
         {
-            using var timeout = new CancellationTokenSource(StoreTimeout, _options.TimeProvider);
+            using CancellationTokenSource timeout = StoreDeadline();
             if (await _store.TryClaimAsync(key, _options.InstanceId, envelope, _options.ClaimLease, _options.ClaimExpiry, timeout.Token).ConfigureAwait(false))
             {
                 _running[key] = _options.TimeProvider.GetTimestamp();
@@ -166,7 +166,7 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
     {
         try
         {
-            using var timeout = new CancellationTokenSource(StoreTimeout, _options.TimeProvider);
+            using CancellationTokenSource timeout = StoreDeadline();
             if (!await _store!.CompleteAsync(key, _options.InstanceId, _options.ClaimExpiry, timeout.Token).ConfigureAwait(false))
             {
                 Lost(key);
@@ -178,6 +178,9 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
             EnterOutage(ex);
         }
     }
+
+    /// <summary>One store call's deadline: <see cref="StoreTimeout"/>, on the options' clock (as every wait of the client).</summary>
+    private CancellationTokenSource StoreDeadline() => new(StoreTimeout, _options.TimeProvider);
 
     private void Lost(string key)
     {
@@ -226,7 +229,7 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
             await RenewAsync().ConfigureAwait(false);
             await SweepAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !_disposed.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !_disposed)
         {
             EnterOutage(ex);
         }
@@ -245,8 +248,7 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
     {
         while (_backlog.TryPeek(out Pending pending))
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
-            timeout.CancelAfter(StoreTimeout);
+            using CancellationTokenSource timeout = StoreDeadline();
             try
             {
                 if (pending.Handled)
@@ -272,7 +274,7 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
                     Lost(pending.Key);
                 }
             }
-            catch (Exception) when (!_disposed.IsCancellationRequested)
+            catch (Exception) when (!_disposed)
             {
                 return false; // still out: tried again next tick
             }
@@ -302,7 +304,7 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
         {
             if (_options.TimeProvider.GetElapsedTime(claim.Value, now) >= due)
             {
-                (renewals ??= []).Add(RenewOneAsync(claim.Key, now));
+                (renewals ??= []).Add(RenewOneAsync(claim.Key, claim.Value, now));
             }
         }
 
@@ -312,13 +314,12 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
         }
     }
 
-    private async Task RenewOneAsync(string key, long now)
+    private async Task RenewOneAsync(string key, long renewedAt, long now)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
-        timeout.CancelAfter(StoreTimeout);
+        using CancellationTokenSource timeout = StoreDeadline();
         if (await _store!.RenewAsync(key, _options.InstanceId, _options.ClaimLease, timeout.Token).ConfigureAwait(false))
         {
-            _running.TryUpdate(key, now, _running.GetValueOrDefault(key));
+            _running.TryUpdate(key, now, renewedAt); // unless it was completed (or taken over and claimed again) meanwhile
         }
         else if (_running.TryRemove(key, out _))
         {
@@ -333,8 +334,7 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
             return;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
-        timeout.CancelAfter(StoreTimeout);
+        using CancellationTokenSource timeout = StoreDeadline();
         IReadOnlyList<SlackExpiredClaim> expired = await _store!.TakeExpiredAsync(_options.InstanceId, _options.ClaimLease, SweepBatch, timeout.Token).ConfigureAwait(false);
         foreach (SlackExpiredClaim claim in expired)
         {
@@ -366,7 +366,7 @@ internal sealed class ClaimCoordinator : IAsyncDisposable
             }
         }
 
-        _disposed.Cancel();
+        _disposed = true;
     }
 
     /// <summary>What the store must learn when it is back: a key handled without a claim, or a claim to complete.</summary>
