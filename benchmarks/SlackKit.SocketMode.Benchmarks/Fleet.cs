@@ -75,22 +75,7 @@ internal static class Fleet
         {
             for (int i = 0; i < processes; i++)
             {
-                var environment = new Dictionary<string, string>
-                {
-                    ["SLACK_APP_TOKEN"] = FakeSlack.AppToken,
-                    ["SLACK_BOT_TOKEN"] = FakeSlack.BotToken,
-                    ["Slack__ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
-                    ["Slack__Connections"] = "2",
-                    ["Slack__InstanceId"] = $"bench-{i}",
-                    ["Bot__MentionWork"] = work.ToString(),
-                    ["Logging__LogLevel__Default"] = "Warning",
-                };
-                if (useRedis)
-                {
-                    environment["ConnectionStrings__Redis"] = redis.Configuration;
-                }
-
-                bots.Add(BotProcess.Start($"bench-{i}", environment));
+                bots.Add(BotProcess.StartAgainst(slack, $"bench-{i}", useRedis ? redis.Configuration : null, work));
             }
 
             try

@@ -31,7 +31,13 @@ public sealed partial class FleetTests(ITestOutputHelper output) : IAsyncLifetim
         _slack.RetryUnackedAfter = TimeSpan.FromSeconds(3);
         for (int i = 0; i < Bots; i++)
         {
-            _bots.Add(BotProcess.Start($"bot-{i}", Environment(i)));
+            _bots.Add(BotProcess.StartAgainst(_slack, $"bot-{i}", _redis.Configuration, TimeSpan.FromMilliseconds(100), new Dictionary<string, string>
+            {
+                ["Slack__ClaimLease"] = Lease.ToString(),
+                ["Logging__LogLevel__SlackKit.SocketMode"] = "Information", // takeovers, outages: what the test reads
+                ["Logging__Console__FormatterName"] = "simple",
+                ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+            }));
         }
 
         await _slack.WaitForConnectionsAsync(2 * Bots).WaitAsync(Patience);
@@ -146,7 +152,7 @@ public sealed partial class FleetTests(ITestOutputHelper output) : IAsyncLifetim
             Dictionary<string, int> answered = Answered(_slack, eventOf);
             string[] missing = [.. eventOf.Values.Where(e => !answered.ContainsKey(e)).Take(20)];
             throw new TimeoutException($"{answered.Count} of {Events} events answered after {clock.Elapsed.TotalSeconds:0} s ({retries.Count(r => r.IsCompleted)} of {retries.Count} retries sent); " +
-                $"missing: {string.Join(", ", missing)}{System.Environment.NewLine}{string.Join(System.Environment.NewLine, _bots)}");
+                $"missing: {string.Join(", ", missing)}{Environment.NewLine}{string.Join(Environment.NewLine, _bots)}");
         }
 
         await NoClaimRunsAsync(redis);
@@ -216,22 +222,6 @@ public sealed partial class FleetTests(ITestOutputHelper output) : IAsyncLifetim
 
     private static IEnumerable<string> Logged(BotProcess bot, Regex pattern) =>
         bot.Lines.Select(l => pattern.Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value);
-
-    private Dictionary<string, string> Environment(int i) => new()
-    {
-        ["SLACK_APP_TOKEN"] = FakeSlack.AppToken,
-        ["SLACK_BOT_TOKEN"] = FakeSlack.BotToken,
-        ["Slack__ApiBaseUrl"] = _slack.ApiBaseUrl.ToString(),
-        ["Slack__Connections"] = "2",
-        ["Slack__ClaimLease"] = Lease.ToString(),
-        ["Slack__InstanceId"] = $"bot-{i}",
-        ["ConnectionStrings__Redis"] = _redis.Configuration,
-        ["Bot__MentionWork"] = "00:00:00.100",
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["Logging__LogLevel__SlackKit.SocketMode"] = "Information",
-        ["Logging__Console__FormatterName"] = "simple",
-        ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-    };
 
     [GeneratedRegex(@"^hi <@(U\d{5})>$")]
     private static partial Regex AnswerPattern();

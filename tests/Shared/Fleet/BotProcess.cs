@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using SlackKit.SocketMode.Testing;
 
 namespace SlackKit.FleetTesting;
 
@@ -39,7 +40,38 @@ internal sealed class BotProcess : IAsyncDisposable
         }
     }
 
-    public static BotProcess Start(string name, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the sample as instance <paramref name="name"/> of the fake Slack's app: two connections, claims on
+    /// <paramref name="redis"/> (<c>host:port</c>; null: in the process), each mention's handler waiting
+    /// <paramref name="mentionWork"/> before it answers, warnings logged; <paramref name="more"/> adds to or overrides
+    /// that configuration (environment variables, <c>Section__Key</c>).
+    /// </summary>
+    public static BotProcess StartAgainst(FakeSlack slack, string name, string? redis, TimeSpan mentionWork, IReadOnlyDictionary<string, string>? more = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["SLACK_APP_TOKEN"] = FakeSlack.AppToken,
+            ["SLACK_BOT_TOKEN"] = FakeSlack.BotToken,
+            ["Slack__ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+            ["Slack__Connections"] = "2",
+            ["Slack__InstanceId"] = name,
+            ["Bot__MentionWork"] = mentionWork.ToString(),
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        if (redis is not null)
+        {
+            environment["ConnectionStrings__Redis"] = redis;
+        }
+
+        foreach ((string key, string value) in more ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return Start(name, environment);
+    }
+
+    private static BotProcess Start(string name, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -64,8 +96,7 @@ internal sealed class BotProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            using var term = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
-            await term.WaitForExitAsync();
+            await Signals.SendAsync(_process, "TERM");
         }
 
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));

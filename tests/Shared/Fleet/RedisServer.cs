@@ -78,10 +78,10 @@ internal sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>Stops the server's process (SIGSTOP): it keeps its data and its sockets, and answers nothing.</summary>
-    public void Pause() => Signal("STOP");
+    public void Pause() => Signals.SendAsync(_process, "STOP").GetAwaiter().GetResult();
 
     /// <summary>Lets it go on (SIGCONT).</summary>
-    public void Resume() => Signal("CONT");
+    public void Resume() => Signals.SendAsync(_process, "CONT").GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
@@ -93,16 +93,6 @@ internal sealed class RedisServer : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private void Signal(string signal)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
-        kill.WaitForExit();
-        if (kill.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed (exit {kill.ExitCode}).");
-        }
     }
 
     private static int FreePort()
