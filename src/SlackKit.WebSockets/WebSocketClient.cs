@@ -600,9 +600,16 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
                 return default;
             }
 
-            if (handled.IsCompletedSuccessfully && handled.Result.Kind == HandlerResultKind.Ok)
+            if (handled.IsCompletedSuccessfully)
             {
-                return default;
+                // Its result is read once: a ValueTask backed by a pooled source may be read only once.
+                HandlerResult result = handled.Result;
+                if (result.Kind == HandlerResultKind.Ok)
+                {
+                    return default;
+                }
+
+                handled = new ValueTask<HandlerResult>(result);
             }
 
             release = false; // FinishFrameAsync releases it
@@ -935,6 +942,7 @@ public sealed class WebSocketClient : IAsyncDisposable, IConnectionOwner
 
         if (delivered.IsCompletedSuccessfully)
         {
+            delivered.GetAwaiter().GetResult(); // consumed, as a pooled source wants
             _callbacks.Exit();
             return Task.CompletedTask;
         }

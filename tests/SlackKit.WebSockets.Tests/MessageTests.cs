@@ -29,6 +29,63 @@ public partial class MessageTests
     }
 
     [Fact]
+    public async Task Row3_a_reply_from_a_handler_whose_ValueTask_is_backed_by_a_one_shot_source_is_read_once_and_sent()
+    {
+        // A handler may return a ValueTask on a pooled source (PoolingAsyncValueTaskMethodBuilder, say), whose result
+        // may be read once. This one's source is complete when returned and fails a second read: the reply must go out.
+        var replied = new TaskCompletionSource<Message>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using KestrelServer server = await KestrelServer.StartAsync(async socket =>
+        {
+            await socket.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            replied.TrySetResult(await socket.ReceiveMessageAsync());
+            await socket.ReceiveMessageAsync();
+        });
+        var handler = new OneShotReplyHandler();
+        await using WebSocketClient client = WebSocketClient.Start(server.Url, handler);
+
+        Message reply = await replied.Task.WaitAsync(Recorder.Timeout);
+
+        Assert.Equal(WebSocketMessageType.Text, reply.Type);
+        Assert.Equal("pong", Encoding.UTF8.GetString(reply.Data));
+        Assert.Equal(1, handler.Source.Reads);
+    }
+
+    private sealed class OneShotReplyHandler : IWebSocketHandler
+    {
+        public OneShotSource Source { get; } = new();
+
+        public InitResult OnInit() => InitResult.Ok;
+
+        public ValueTask<HandlerResult> OnConnectAsync(CancellationToken cancellationToken) => default;
+
+        public ValueTask<HandlerResult> OnFrameAsync(WebSocketFrame frame, CancellationToken cancellationToken) =>
+            frame.Kind == WebSocketFrameKind.Text ? new(Source, 0) : default;
+
+        public ValueTask<HandlerResult> OnInfoAsync(object message, CancellationToken cancellationToken) => default;
+
+        public ValueTask<DisconnectResult> OnDisconnectAsync(DisconnectReason reason, CancellationToken cancellationToken) => new(DisconnectResult.Close("test over"));
+
+        public ValueTask OnTerminateAsync(TerminateReason reason) => default;
+    }
+
+    /// <summary>A completed source of Reply("pong") whose result may be read once, as a pooled one's.</summary>
+    private sealed class OneShotSource : System.Threading.Tasks.Sources.IValueTaskSource<HandlerResult>
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public HandlerResult GetResult(short token) => Interlocked.Increment(ref _reads) == 1
+            ? HandlerResult.Reply(WebSocketFrame.Text("pong"))
+            : throw new InvalidOperationException("read twice: a pooled source may have been reused by then");
+
+        public System.Threading.Tasks.Sources.ValueTaskSourceStatus GetStatus(short token) => System.Threading.Tasks.Sources.ValueTaskSourceStatus.Succeeded;
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, System.Threading.Tasks.Sources.ValueTaskSourceOnCompletedFlags flags) =>
+            continuation(state);
+    }
+
+    [Fact]
     public async Task Row3_a_fragmented_message_is_delivered_once_and_whole()
     {
         var recorder = new Recorder();
