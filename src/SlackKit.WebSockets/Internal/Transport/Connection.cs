@@ -145,7 +145,11 @@ internal sealed class Connection : IReceiveSink
             // Nothing written for a while, nothing queued: written on the caller's thread, no hand-off to the writer.
             // Accepted, as a queued cast is: a write that fails is counted as dropped by the writer (as the writer's
             // own would be), and one the socket does not take at once finishes alone.
-            if (!now.IsCompletedSuccessfully)
+            if (now.IsCompletedSuccessfully)
+            {
+                now.GetAwaiter().GetResult(); // consumed, as a pooled source wants
+            }
+            else
             {
                 _ = ObserveAsync(now);
             }

@@ -308,7 +308,7 @@ internal sealed class SendQueue(int capacity, TimeProvider? clock = null) : Asyn
     {
         lock (Gate)
         {
-            return _clock.GetElapsedTime(_lastWriteEnded) >= idle && TryBeginWriteNow();
+            return _clock.GetElapsedTime(_lastWriteEnded) >= idle && TryBeginWriteNowUnderGate();
         }
     }
 
@@ -320,15 +320,20 @@ internal sealed class SendQueue(int capacity, TimeProvider? clock = null) : Asyn
     {
         lock (Gate)
         {
-            if (_writing || _count > 0 || _controlCount > 0 || _closeQueued || _completed || !HasRoomUnderGate)
-            {
-                return false;
-            }
-
-            _writing = true;
-            _taken++;
-            return true;
+            return TryBeginWriteNowUnderGate();
         }
+    }
+
+    private bool TryBeginWriteNowUnderGate()
+    {
+        if (_writing || _count > 0 || _controlCount > 0 || _closeQueued || _completed || !HasRoomUnderGate)
+        {
+            return false;
+        }
+
+        _writing = true;
+        _taken++;
+        return true;
     }
 
     /// <summary>The caller's own write is over: the token and its place are free, and the writer is woken if frames came meanwhile.</summary>
