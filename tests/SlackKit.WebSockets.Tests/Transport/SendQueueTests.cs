@@ -104,15 +104,15 @@ public class SendQueueTests
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var queue = new SendQueue(capacity: 10, clock);
-        TimeSpan idle = TimeSpan.FromMicroseconds(20);
+        TimeSpan idle = Connection.CastIdle;
 
         Assert.True(queue.TryBeginWriteNowWhenIdle(idle)); // nothing written yet
         queue.EndWriteNow();
         Assert.False(queue.TryBeginWriteNowWhenIdle(idle)); // a cast right behind it: queued, for the writer to batch
 
-        clock.Advance(TimeSpan.FromMicroseconds(19));
+        clock.Advance(idle - TimeSpan.FromTicks(1));
         Assert.False(queue.TryBeginWriteNowWhenIdle(idle));
-        clock.Advance(TimeSpan.FromMicroseconds(1));
+        clock.Advance(TimeSpan.FromTicks(1));
         Assert.True(queue.TryBeginWriteNowWhenIdle(idle)); // a lone cast, as a request after its answer
         Assert.False(queue.TryBeginWriteNowWhenIdle(TimeSpan.Zero)); // one write at a time
         queue.EndWriteNow();
@@ -124,7 +124,7 @@ public class SendQueueTests
         Assert.True(queue.TryTake(out _));
         queue.OnWritten(1);
         queue.EndBurst();
-        Assert.False(queue.TryBeginWriteNowWhenIdle(idle)); // the writer's burst just ended: idle again only 20 µs later
+        Assert.False(queue.TryBeginWriteNowWhenIdle(idle)); // the writer's burst just ended: idle again only CastIdle later
         clock.Advance(idle);
         Assert.True(queue.TryBeginWriteNowWhenIdle(idle));
     }
