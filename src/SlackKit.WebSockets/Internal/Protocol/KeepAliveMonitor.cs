@@ -1,13 +1,13 @@
 namespace SlackKit.WebSockets.Internal.Protocol;
 
-/// <summary>What the connection has seen, as times on the connection's clock (elapsed since it connected).</summary>
-/// <param name="LastInbound">When bytes last arrived from the peer.</param>
+/// <summary>What the connection has seen: counts, and times on the connection's clock (elapsed since it connected).</summary>
+/// <param name="Reads">How many reads brought bytes from the peer so far.</param>
 /// <param name="WriteStartedAt">When the write now under way began; null when the writer is not writing.</param>
-/// <param name="StalledSince">When the receive loop stopped reading because a handler is behind; null when it reads.</param>
-/// <param name="LastStallEnded">When such a stall last ended (<see cref="TimeSpan.Zero"/>: never).</param>
+/// <param name="Stalled">Whether the receive loop has stopped reading now (a handler runs on it, or one is behind).</param>
+/// <param name="StallChanges">How many times the receive loop stopped or went on reading so far.</param>
 /// <param name="MessageStartedAt">When the first byte of the message now arriving came; null between messages.</param>
 internal readonly record struct LivenessSnapshot(
-    TimeSpan LastInbound, TimeSpan? WriteStartedAt, TimeSpan? StalledSince, TimeSpan LastStallEnded, TimeSpan? MessageStartedAt);
+    long Reads, TimeSpan? WriteStartedAt, bool Stalled, long StallChanges, TimeSpan? MessageStartedAt);
 
 /// <summary>What the keepalive loop does next.</summary>
 internal readonly record struct KeepAliveVerdict(KeepAliveAction Action, TimeSpan Until = default, DisconnectReason? Reason = null, int CloseCode = 0);
@@ -43,6 +43,8 @@ internal sealed class KeepAliveMonitor(TimeSpan interval, TimeSpan timeout, Time
     private readonly bool _timingMessages = messageTimeout != Timeout.InfiniteTimeSpan;
     private TimeSpan _nextPing = interval;
     private TimeSpan? _pingOwedSince;
+    private long _readsWhenOwed;
+    private long _stallChangesWhenOwed;
 
     /// <summary>Whether there is anything to watch at all.</summary>
     public static bool IsNeeded(TimeSpan interval, TimeSpan messageTimeout) =>
@@ -55,8 +57,8 @@ internal sealed class KeepAliveMonitor(TimeSpan interval, TimeSpan timeout, Time
         {
             if (_pingOwedSince is { } owed)
             {
-                bool heard = seen.LastInbound >= owed;
-                bool weStalled = seen.StalledSince is not null || seen.LastStallEnded >= owed;
+                bool heard = seen.Reads != _readsWhenOwed;
+                bool weStalled = seen.Stalled || seen.StallChanges != _stallChangesWhenOwed;
                 if (heard || weStalled)
                 {
                     _pingOwedSince = null;
@@ -108,10 +110,19 @@ internal sealed class KeepAliveMonitor(TimeSpan interval, TimeSpan timeout, Time
         return new(KeepAliveAction.Wait, until);
     }
 
-    /// <summary>The ping <see cref="Next"/> asked for is queued at <paramref name="now"/>.</summary>
-    public void OnPingQueued(TimeSpan now)
+    /// <summary>
+    /// The ping <see cref="Next"/> asked for is queued at <paramref name="now"/>; <paramref name="seen"/> is what the
+    /// connection had seen before it was queued (what comes after it answers it).
+    /// </summary>
+    public void OnPingQueued(TimeSpan now, in LivenessSnapshot seen)
     {
-        _pingOwedSince ??= now;
+        if (_pingOwedSince is null)
+        {
+            _pingOwedSince = now;
+            _readsWhenOwed = seen.Reads;
+            _stallChangesWhenOwed = seen.StallChanges;
+        }
+
         _nextPing = now + _interval;
     }
 

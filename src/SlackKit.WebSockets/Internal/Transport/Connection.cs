@@ -457,7 +457,8 @@ internal sealed class Connection : IReceiveSink
             while (!ended.IsCancellationRequested)
             {
                 TimeSpan now = _liveness.Now;
-                KeepAliveVerdict verdict = monitor.Next(now, _liveness.Snapshot());
+                LivenessSnapshot seen = _liveness.Snapshot();
+                KeepAliveVerdict verdict = monitor.Next(now, seen);
                 switch (verdict.Action)
                 {
                     case KeepAliveAction.Wait:
@@ -471,7 +472,7 @@ internal sealed class Connection : IReceiveSink
                     case KeepAliveAction.SendPing:
                         // Owed from now, whether or not the writer can put it on the wire (a blocked writer cannot).
                         _queue.TryAddControl(Opcode.Ping, []);
-                        monitor.OnPingQueued(now);
+                        monitor.OnPingQueued(now, seen);
                         break;
                     case KeepAliveAction.Dead:
                         _handshake.TrySetCause(verdict.Reason!);
