@@ -52,7 +52,7 @@ public class FrameCodecTests
         uint key = 0x4D2C1B0Au;
         byte[] keyBytes = new byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(keyBytes, key);
-        foreach (int length in new[] { 0, 1, 3, 4, 5, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 1000, 4099 })
+        foreach (int length in new[] { 0, 1, 3, 4, 5, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 100, 1000, 4099 })
         {
             for (int offset = 0; offset < 8; offset++)
             {
@@ -66,8 +66,16 @@ public class FrameCodecTests
 
                 Masking.Apply(masked, key, offset);
                 Assert.Equal(data, masked);
+
+                // Masked while copied (the writer's large frames), into a longer buffer whose rest stays as it was.
+                byte[] copy = [.. Enumerable.Repeat((byte)0xEE, length + 3)];
+                Masking.CopyMasked(data, copy, key, offset);
+                Assert.Equal(expected, copy[..length]);
+                Assert.Equal([0xEE, 0xEE, 0xEE], copy[length..]);
             }
         }
+
+        Assert.Throws<ArgumentException>(() => Masking.CopyMasked(new byte[5], new byte[4], key));
     }
 
     [Fact]

@@ -38,8 +38,8 @@ internal static class FrameEncoder
                 ClosePayload.Write(payload, frame.CloseCode, frame.CloseReason);
                 break;
             default:
-                frame.RawPayload.Span.CopyTo(payload);
-                break;
+                Masking.CopyMasked(frame.RawPayload.Span, payload, key); // copied and masked in one pass
+                return header + payloadLength;
         }
 
         Masking.Apply(payload, key);
@@ -51,9 +51,7 @@ internal static class FrameEncoder
     {
         uint key = MaskKeys.Next();
         int header = FrameHeader.Write(destination, opcode, payload.Length, key);
-        Span<byte> target = destination.Slice(header, payload.Length);
-        payload.CopyTo(target);
-        Masking.Apply(target, key);
+        Masking.CopyMasked(payload, destination[header..], key);
         return header + payload.Length;
     }
 

@@ -291,9 +291,7 @@ internal sealed class Writer(Stream stream, SendQueue queue, CloseHandshake hand
             while (offset < payloadLength && _failure is null)
             {
                 int take = Math.Min(pieces.Length - start, payloadLength - offset);
-                Span<byte> piece = pieces.AsSpan(start, take);
-                payload.Span.Slice(offset, take).CopyTo(piece);
-                Masking.Apply(piece, key, offset);
+                Masking.CopyMasked(payload.Span.Slice(offset, take), pieces.AsSpan(start, take), key, offset);
                 await WriteAsync(pieces.AsMemory(0, start + take)).ConfigureAwait(false);
                 offset += take;
                 start = 0;
