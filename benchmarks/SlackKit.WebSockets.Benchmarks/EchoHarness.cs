@@ -71,7 +71,7 @@ internal static class EchoHarness
                     workload.Name, name, rate,
                     s.Count > 1 ? (s.Max(x => x.Rate) - s.Min(x => x.Rate)) / 2 / rate : 0,
                     Median(s.Select(x => x.CpuMicroseconds)), Median(s.Select(x => x.Bytes)), Median(s.Select(x => x.WorkItems)),
-                    Median(s.Select(x => x.P50)), Median(s.Select(x => x.P99)), [.. s.Select(x => x.P50).Order()]));
+                    Median(s.Select(x => x.P50)), Median(s.Select(x => x.P99)), [.. s.Select(x => (x.P50, x.Rate))]));
             }
         }
 
@@ -102,12 +102,28 @@ internal static class EchoHarness
             output.WriteLine($"| {r.Workload} | {r.Contender} | {r.MessagesPerSecond:N0} (±{r.Spread:P0}) | {r.MessagesPerSecond / raw.MessagesPerSecond:0.00} | {r.CpuMicroseconds:N2} | {r.CpuMicroseconds / raw.CpuMicroseconds:0.00} | {r.BytesPerMessage:N1} | {r.WorkItems:N2} | {latency} |");
         }
 
-        // A round's p50 round trip is bimodal on a shared machine, for every contender (raw included): the median of
-        // the rounds' p50s then turns on how many rounds fell in the fast mode, so every round's is shown too.
-        foreach (Result r in results.Where(r => r.RoundP50s.Count > 1 && r.P50 > 0))
+        // A round's p50 round trip is bimodal on a shared machine, for every contender, raw included (whether a
+        // thread-pool worker is still spinning when the answer comes): the median of the rounds then turns on how many
+        // fell in the fast mode. So every round's p50 is shown, with the quartiles of the rounds (the fast and the slow
+        // mode when both are common) and their ratios to raw's.
+        foreach (IGrouping<string, Result> workload in results.Where(r => r.Rounds.Count > 1 && r.P50 > 0).GroupBy(r => r.Workload))
         {
-            output.WriteLine($"- {r.Workload}, {r.Contender}: p50 of each round, sorted (µs): {string.Join(", ", r.RoundP50s.Select(x => x.ToString("N0")))}");
+            Result? raw = workload.SingleOrDefault(r => r.Contender == "raw ClientWebSocket");
+            foreach (Result r in workload)
+            {
+                double[] p50s = [.. r.Rounds.Select(x => x.P50).Order()];
+                string line = $"- {r.Workload}, {r.Contender}: p50 of each round, sorted (µs): {string.Join(", ", p50s.Select(x => x.ToString("N0")))}";
+                if (raw is not null && raw != r)
+                {
+                    double[] rawP50s = [.. raw.Rounds.Select(x => x.P50).Order()];
+                    line += $"; first quartile {Quartile(p50s, 1):N0} ({Quartile(p50s, 1) / Quartile(rawP50s, 1):0.00}x raw's), third {Quartile(p50s, 3):N0} ({Quartile(p50s, 3) / Quartile(rawP50s, 3):0.00}x)";
+                }
+
+                output.WriteLine(line);
+            }
         }
+
+        static double Quartile(double[] sorted, int which) => sorted[sorted.Length * which / 4];
     }
 
     private static double Median(IEnumerable<double> values)
@@ -117,7 +133,7 @@ internal static class EchoHarness
     }
 
     internal sealed record Result(string Workload, string Contender, double MessagesPerSecond, double Spread, double CpuMicroseconds,
-        double BytesPerMessage, double WorkItems, double P50, double P99, IReadOnlyList<double> RoundP50s);
+        double BytesPerMessage, double WorkItems, double P50, double P99, IReadOnlyList<(double P50, double Rate)> Rounds);
 
     private sealed record Sample(double Rate, double CpuMicroseconds, double Bytes, double WorkItems, double P50, double P99);
 
