@@ -31,7 +31,11 @@ if (args.Contains("--allocations"))
     // Steady state only: each workload warms up before the sampler counts.
     (Process echo, Uri echoUrl) = await EchoServer.StartChildAsync(fast: !args.Contains("--kestrel"));
     using var sampler = new AllocationSampler();
-    foreach (Workload workload in Workload.All.Where(w => w.Shape == Shape.Window && w.Size <= 16 * 1024))
+    // --only TEXT: the workloads whose name holds TEXT (fan-in included); else the small windowed ones.
+    string? sampled = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+    foreach (Workload workload in Workload.All.Where(w => sampled is null
+        ? w.Shape == Shape.Window && w.Size <= 16 * 1024
+        : w.Name.Contains(sampled, StringComparison.OrdinalIgnoreCase)))
     {
         await EchoHarness.SampleAsync(echoUrl, workload, memoryHandler: args.Contains("--memory"), 200_000, sampler);
     }
