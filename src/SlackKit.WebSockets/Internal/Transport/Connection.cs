@@ -63,7 +63,6 @@ internal sealed class Connection : IReceiveSink
         _queue = new SendQueue(options.SendQueueCapacity, options.TimeProvider);
         _credits = new CreditGate(options.ReceiveQueueCapacity);
         _liveness = new Liveness(options.TimeProvider);
-        _liveness.OnInbound(); // the 101 was the peer's last word
         _writer = new Writer(_stream, _queue, _handshake, _liveness, OnWriteFailed);
         _pump = new ReceivePump(_stream, options, _credits, _queue, _handshake, _liveness, this, owner.Logger);
     }
@@ -162,7 +161,7 @@ internal sealed class Connection : IReceiveSink
 
     /// <summary>
     /// How long the writer must have been idle for a cast to be written on the caller's thread: 5 µs, more than the gap
-    /// between casts of a burst (under 1 µs: a loop casting; the writer batches them), less than the gap between a
+    /// between the casts of a burst (a loop casting: the writer batches them), less than the gap between a
     /// write and the next request after its answer (the fastest loopback round trips measured here take 14-25 µs, the
     /// write included). At 20 µs, in rounds that fast, up to half the requests queued for the writer (1.1-1.6 work
     /// items per round trip instead of 1.0).
