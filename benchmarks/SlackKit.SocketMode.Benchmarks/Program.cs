@@ -1,6 +1,7 @@
 // The Socket Mode benchmark: the bot (SlackKit.SocketMode) and a hand-written raw ClientWebSocket Socket Mode loop,
 // side by side in one run, against the fake Slack in a child process; then several instances of the SlackBot sample
 // (1 or 3 processes, claims in the process or on Redis). --quick: small counts, proves it runs. --only-fleet: the latter.
+// --only TEXT: the single-process workloads whose name holds TEXT, and no fleet. SKSM_BENCH_ROUNDS=N: N rounds, not 3.
 using System.Diagnostics;
 using System.Globalization;
 using SlackKit.SocketMode.Benchmarks;
@@ -17,7 +18,8 @@ if (args.Contains("--only-fleet"))
     return 0;
 }
 
-int rounds = quick ? 1 : 3;
+int rounds = quick ? 1 : int.TryParse(Environment.GetEnvironmentVariable("SKSM_BENCH_ROUNDS"), out int asked) && asked > 0 ? asked : 3;
+string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 (Process fake, Uri api) = await FakeSlackChild.StartAsync();
 var workloads = new (string Name, string Command, TimeSpan Slow)[]
 {
@@ -31,7 +33,7 @@ Console.WriteLine($"Socket Mode benchmark: {rounds} round(s), contenders in rota
 Console.WriteLine();
 Console.WriteLine("| workload | contender | envelopes/s (spread) | vs raw | client CPU µs/envelope | client B/envelope | ack p50 / p99 µs (as Slack sees it) | all handled after s |");
 Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
-foreach ((string name, string command, TimeSpan slow) in workloads)
+foreach ((string name, string command, TimeSpan slow) in workloads.Where(w => only is null || w.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
 {
     int count = int.Parse(command.Split(' ')[1], CultureInfo.InvariantCulture);
     var results = new Dictionary<string, List<(double Rate, double Cpu, double Bytes, double P50, double P99, double Handled)>>();
@@ -74,7 +76,11 @@ foreach ((string name, string command, TimeSpan slow) in workloads)
 
 fake.StandardInput.Close();
 await fake.WaitForExitAsync();
-await Fleet.RunAsync(quick);
+if (only is null)
+{
+    await Fleet.RunAsync(quick);
+}
+
 return 0;
 
 static double Median(IEnumerable<double> values)
