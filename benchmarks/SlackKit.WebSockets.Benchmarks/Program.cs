@@ -25,17 +25,19 @@ if (args.Contains("--dispatch"))
     return 0;
 }
 
+// --only TEXT: the workloads whose name holds TEXT (for --allocations too).
+string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+
 if (args.Contains("--allocations"))
 {
     // Which types a [WebSocketHandler] client allocates while echoing: a diagnostic, not a benchmark.
     // Steady state only: each workload warms up before the sampler counts.
     (Process echo, Uri echoUrl) = await EchoServer.StartChildAsync(fast: !args.Contains("--kestrel"));
     using var sampler = new AllocationSampler();
-    // --only TEXT: the workloads whose name holds TEXT (fan-in included); else the small windowed ones.
-    string? sampled = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-    foreach (Workload workload in Workload.All.Where(w => sampled is null
+    // The workloads --only names (any shape), else the small windowed ones.
+    foreach (Workload workload in Workload.All.Where(w => only is null
         ? w.Shape == Shape.Window && w.Size <= 16 * 1024
-        : w.Name.Contains(sampled, StringComparison.OrdinalIgnoreCase)))
+        : w.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
     {
         await EchoHarness.SampleAsync(echoUrl, workload, memoryHandler: args.Contains("--memory"), 200_000, sampler);
     }
@@ -63,7 +65,6 @@ try
 {
     if (!idleOnly)
     {
-        string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
         IReadOnlyList<EchoHarness.Result> results = await EchoHarness.RunAsync(url, quick, kestrel, Console.Out, only);
         Console.WriteLine();
         EchoHarness.Print(results, Console.Out);
