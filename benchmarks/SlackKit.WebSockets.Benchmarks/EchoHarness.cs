@@ -71,7 +71,7 @@ internal static class EchoHarness
                     workload.Name, name, rate,
                     s.Count > 1 ? (s.Max(x => x.Rate) - s.Min(x => x.Rate)) / 2 / rate : 0,
                     Median(s.Select(x => x.CpuMicroseconds)), Median(s.Select(x => x.Bytes)), Median(s.Select(x => x.WorkItems)),
-                    Median(s.Select(x => x.P50)), Median(s.Select(x => x.P99)), [.. s.Select(x => (x.P50, x.Rate))]));
+                    Median(s.Select(x => x.P50)), Median(s.Select(x => x.P99)), [.. s.Select(x => x.P50).Order()]));
             }
         }
 
@@ -106,24 +106,23 @@ internal static class EchoHarness
         // thread-pool worker is still spinning when the answer comes): the median of the rounds then turns on how many
         // fell in the fast mode. So every round's p50 is shown, with the quartiles of the rounds (the fast and the slow
         // mode when both are common) and their ratios to raw's.
-        foreach (IGrouping<string, Result> workload in results.Where(r => r.Rounds.Count > 1 && r.P50 > 0).GroupBy(r => r.Workload))
+        foreach (IGrouping<string, Result> workload in results.Where(r => r.RoundP50s.Count > 1 && r.P50 > 0).GroupBy(r => r.Workload))
         {
             Result? raw = workload.SingleOrDefault(r => r.Contender == "raw ClientWebSocket");
             foreach (Result r in workload)
             {
-                double[] p50s = [.. r.Rounds.Select(x => x.P50).Order()];
+                IReadOnlyList<double> p50s = r.RoundP50s;
                 string line = $"- {r.Workload}, {r.Contender}: p50 of each round, sorted (µs): {string.Join(", ", p50s.Select(x => x.ToString("N0")))}";
                 if (raw is not null && raw != r)
                 {
-                    double[] rawP50s = [.. raw.Rounds.Select(x => x.P50).Order()];
-                    line += $"; first quartile {Quartile(p50s, 1):N0} ({Quartile(p50s, 1) / Quartile(rawP50s, 1):0.00}x raw's), third {Quartile(p50s, 3):N0} ({Quartile(p50s, 3) / Quartile(rawP50s, 3):0.00}x)";
+                    line += $"; first quartile {Quartile(p50s, 1):N0} ({Quartile(p50s, 1) / Quartile(raw.RoundP50s, 1):0.00}x raw's), third {Quartile(p50s, 3):N0} ({Quartile(p50s, 3) / Quartile(raw.RoundP50s, 3):0.00}x)";
                 }
 
                 output.WriteLine(line);
             }
         }
 
-        static double Quartile(double[] sorted, int which) => sorted[sorted.Length * which / 4];
+        static double Quartile(IReadOnlyList<double> sorted, int which) => sorted[sorted.Count * which / 4];
     }
 
     private static double Median(IEnumerable<double> values)
@@ -133,7 +132,7 @@ internal static class EchoHarness
     }
 
     internal sealed record Result(string Workload, string Contender, double MessagesPerSecond, double Spread, double CpuMicroseconds,
-        double BytesPerMessage, double WorkItems, double P50, double P99, IReadOnlyList<(double P50, double Rate)> Rounds);
+        double BytesPerMessage, double WorkItems, double P50, double P99, IReadOnlyList<double> RoundP50s); // sorted
 
     private sealed record Sample(double Rate, double CpuMicroseconds, double Bytes, double WorkItems, double P50, double P99);
 
