@@ -308,7 +308,14 @@ internal sealed class SendQueue(int capacity, TimeProvider? clock = null) : Asyn
     {
         lock (Gate)
         {
-            return _clock.GetElapsedTime(_lastWriteEnded) >= idle && TryBeginWriteNowUnderGate();
+            // The clock last: a cast behind a busy writer or queued frames (a burst) is decided without reading it.
+            if (!CanBeginWriteNowUnderGate() || _clock.GetElapsedTime(_lastWriteEnded) < idle)
+            {
+                return false;
+            }
+
+            TakeWriteNowUnderGate();
+            return true;
         }
     }
 
@@ -324,16 +331,24 @@ internal sealed class SendQueue(int capacity, TimeProvider? clock = null) : Asyn
         }
     }
 
+    private bool CanBeginWriteNowUnderGate() =>
+        !_writing && _count == 0 && _controlCount == 0 && !_closeQueued && !_completed && HasRoomUnderGate;
+
     private bool TryBeginWriteNowUnderGate()
     {
-        if (_writing || _count > 0 || _controlCount > 0 || _closeQueued || _completed || !HasRoomUnderGate)
+        if (!CanBeginWriteNowUnderGate())
         {
             return false;
         }
 
+        TakeWriteNowUnderGate();
+        return true;
+    }
+
+    private void TakeWriteNowUnderGate()
+    {
         _writing = true;
         _taken++;
-        return true;
     }
 
     /// <summary>The caller's own write is over: the token and its place are free, and the writer is woken if frames came meanwhile.</summary>
